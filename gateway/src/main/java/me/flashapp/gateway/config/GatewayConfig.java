@@ -1,0 +1,224 @@
+package me.flashapp.gateway.config;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import me.flashapp.gateway.money.Currencies;
+
+/**
+ * The gateway's typed configuration. Every setting, its default and meaning is listed in
+ * README.md; {@link ConfigLoader} reads it from defaults, a file and {@code GATEWAY_*} variables.
+ *
+ * <p>{@link #toString()} never prints secrets (bootstrap API key, RPC password, master key).
+ */
+public record GatewayConfig(
+    int httpPort,
+    String httpHost,
+    int httpInstances,
+    Path dataDir,
+    Network network,
+    String databaseUrl,
+    int databasePoolSize,
+    String bootstrapApiKey,
+    String publicUrl,
+    Map<String, BigDecimal> rates,
+    long expirySweepMillis,
+    long shutdownGraceMillis,
+    String bitcoindRpcUrl,
+    String bitcoindRpcUser,
+    String bitcoindRpcPassword,
+    String bitcoindRpcCookieFile,
+    String bitcoindZmqRawtx,
+    String bitcoindZmqRawblock,
+    String bitcoindZmqSequence,
+    String lndGrpcUrl,
+    String lndMacaroonPath,
+    String lndTlsCertPath) {
+
+  /** Defaults in code; a file and the environment override them. */
+  static final Map<String, String> DEFAULTS = Map.ofEntries(
+      Map.entry("httpPort", "8080"),
+      Map.entry("httpHost", "0.0.0.0"),
+      Map.entry("httpInstances", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors()))),
+      Map.entry("dataDir", "./data"),
+      Map.entry("network", "regtest"),
+      Map.entry("databasePoolSize", "8"),
+      Map.entry("rates", "USD=100000,EUR=92000,GBP=78000,JMD=15700000,CAD=138000"),
+      Map.entry("expirySweepMillis", "1000"),
+      Map.entry("shutdownGraceMillis", "10000"));
+
+  private static final Set<String> KEYS = Set.of(
+      "httpPort", "httpHost", "httpInstances", "dataDir", "network", "databaseUrl", "databasePoolSize",
+      "bootstrapApiKey", "publicUrl", "rates", "expirySweepMillis", "shutdownGraceMillis",
+      "bitcoindRpcUrl", "bitcoindRpcUser", "bitcoindRpcPassword", "bitcoindRpcCookieFile",
+      "bitcoindZmqRawtx", "bitcoindZmqRawblock", "bitcoindZmqSequence",
+      "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath",
+      // read by logback.xml straight from the environment
+      "logLevel", "httpLogLevel");
+
+  /** Builds and validates a configuration from layered values (defaults applied here). */
+  public static GatewayConfig from(Map<String, String> overrides) {
+    for (String key : overrides.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new ConfigException("unknown setting " + key + " (" + ConfigLoader.envName(key) + ")");
+      }
+    }
+    Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+    overrides.forEach((k, value) -> {
+      if (value != null && !value.isBlank()) {
+        v.put(k, value.trim());
+      }
+    });
+    Reader r = new Reader(v);
+    GatewayConfig config = new GatewayConfig(
+        r.integer("httpPort", 0, 65535),
+        v.get("httpHost"),
+        r.integer("httpInstances", 1, 256),
+        Path.of(v.get("dataDir")),
+        Network.parse(v.get("network")),
+        r.databaseUrl(),
+        r.integer("databasePoolSize", 1, 1000),
+        r.secret("bootstrapApiKey"),
+        r.url("publicUrl"),
+        r.rates(),
+        r.integer("expirySweepMillis", 10, 3_600_000),
+        r.integer("shutdownGraceMillis", 0, 600_000),
+        r.url("bitcoindRpcUrl"),
+        v.get("bitcoindRpcUser"),
+        v.get("bitcoindRpcPassword"),
+        v.get("bitcoindRpcCookieFile"),
+        v.get("bitcoindZmqRawtx"),
+        v.get("bitcoindZmqRawblock"),
+        v.get("bitcoindZmqSequence"),
+        r.url("lndGrpcUrl"),
+        v.get("lndMacaroonPath"),
+        v.get("lndTlsCertPath"));
+    config.validate();
+    return config;
+  }
+
+  /** Defaults only (plus the given overrides), for tests and tools. */
+  public static GatewayConfig defaults(Map<String, String> overrides) {
+    return from(overrides);
+  }
+
+  private void validate() {
+    if (network != Network.REGTEST) {
+      if (bitcoindRpcUrl == null) {
+        throw new ConfigException("GATEWAY_BITCOIND_RPC_URL is required on " + network.id()
+            + ": the devnet simulators only stand in for bitcoind on regtest");
+      }
+      if (lndGrpcUrl == null) {
+        throw new ConfigException("GATEWAY_LND_GRPC_URL is required on " + network.id()
+            + ": the devnet simulators only stand in for LND on regtest");
+      }
+    }
+  }
+
+  /** True when bitcoind is not configured and the devnet simulator stands in (regtest only). */
+  public boolean devnetChain() {
+    return network == Network.REGTEST && bitcoindRpcUrl == null;
+  }
+
+  /** True when LND is not configured and the devnet simulator stands in (regtest only). */
+  public boolean devnetLightning() {
+    return network == Network.REGTEST && lndGrpcUrl == null;
+  }
+
+  public GatewayConfig withHttpPort(int port) {
+    return new GatewayConfig(port, httpHost, httpInstances, dataDir, network, databaseUrl, databasePoolSize,
+        bootstrapApiKey, publicUrl, rates, expirySweepMillis, shutdownGraceMillis, bitcoindRpcUrl, bitcoindRpcUser,
+        bitcoindRpcPassword, bitcoindRpcCookieFile, bitcoindZmqRawtx, bitcoindZmqRawblock, bitcoindZmqSequence,
+        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath);
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayConfig[httpPort=" + httpPort + ", httpHost=" + httpHost + ", httpInstances=" + httpInstances
+        + ", dataDir=" + dataDir + ", network=" + network.id()
+        + ", database=" + (databaseUrl == null ? "embedded" : DatabaseUrls.redact(databaseUrl))
+        + ", bootstrapApiKey=" + (bootstrapApiKey == null ? "unset" : "set")
+        + ", publicUrl=" + publicUrl + ", rates=" + rates.keySet()
+        + ", bitcoind=" + (bitcoindRpcUrl == null ? "devnet" : bitcoindRpcUrl)
+        + ", lnd=" + (lndGrpcUrl == null ? "devnet" : lndGrpcUrl) + "]";
+  }
+
+  /** Parses values with messages that name the environment variable. */
+  private record Reader(Map<String, String> v) {
+    int integer(String key, int min, int max) {
+      String s = v.get(key);
+      try {
+        int n = Integer.parseInt(s);
+        if (n < min || n > max) {
+          throw new ConfigException(ConfigLoader.envName(key) + ": " + n + " is outside " + min + ".." + max);
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not a whole number");
+      }
+    }
+
+    String secret(String key) {
+      String s = v.get(key);
+      if (s != null && s.length() < 16) {
+        throw new ConfigException(ConfigLoader.envName(key) + ": must be at least 16 characters");
+      }
+      return s;
+    }
+
+    String url(String key) {
+      String s = v.get(key);
+      if (s == null) {
+        return null;
+      }
+      try {
+        URI uri = new URI(s);
+        if (uri.getScheme() == null || uri.getHost() == null) {
+          throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not an absolute URL");
+        }
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not a URL");
+      }
+    }
+
+    String databaseUrl() {
+      String s = v.get("databaseUrl");
+      if (s != null) {
+        DatabaseUrls.parse(s); // fails early with a clear message
+      }
+      return s;
+    }
+
+    Map<String, BigDecimal> rates() {
+      Map<String, BigDecimal> out = new TreeMap<>();
+      String s = v.get("rates");
+      if (s == null || s.isBlank()) {
+        return Map.of();
+      }
+      for (String pair : List.of(s.split(","))) {
+        String[] kv = pair.split("=", 2);
+        String code = kv[0].trim().toUpperCase(Locale.ROOT);
+        if (kv.length != 2 || Currencies.normalize(code).isEmpty() || Currencies.isBitcoin(code)) {
+          throw new ConfigException("GATEWAY_RATES: '" + pair + "' is not CODE=price (a fiat ISO 4217 code)");
+        }
+        try {
+          BigDecimal price = new BigDecimal(kv[1].trim());
+          if (price.signum() <= 0) {
+            throw new ConfigException("GATEWAY_RATES: price of " + code + " must be positive");
+          }
+          out.put(code, price);
+        } catch (NumberFormatException e) {
+          throw new ConfigException("GATEWAY_RATES: '" + kv[1] + "' is not a decimal price");
+        }
+      }
+      return Map.copyOf(out);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package me.flashapp.gateway.invoice;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Invoices and their payments in PostgreSQL. Status changes go through {@link InvoiceService}. */
+public final class InvoiceRepository {
+  static final String COLUMNS = "id, store_id, type, amount, currency, rate, due_sats, status, additional_status,"
+      + " archived, metadata::text AS metadata, checkout::text AS checkout, speed_policy, payment_tolerance,"
+      + " created_at, expires_at, monitoring_expires_at, version";
+  static final String INSERT = "INSERT INTO invoices (id, store_id, type, amount, currency, rate, due_sats, status,"
+      + " additional_status, archived, metadata, checkout, speed_policy, payment_tolerance, created_at, expires_at,"
+      + " monitoring_expires_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE, $10::text::jsonb, $11::text::jsonb,"
+      + " $12, $13, $14, $15, $16, 0)";
+  static final String FIND = "SELECT " + COLUMNS + " FROM invoices WHERE id = $1";
+  static final String FIND_FOR_UPDATE = FIND + " FOR UPDATE";
+  static final String UPDATE_STATUS = "UPDATE invoices SET status = $2, additional_status = $3, version = version + 1"
+      + " WHERE id = $1 AND version = $4";
+  static final String UPDATE_METADATA = "UPDATE invoices SET metadata = $2::text::jsonb WHERE id = $1";
+  static final String SET_ARCHIVED = "UPDATE invoices SET archived = $2 WHERE id = $1";
+  static final String DUE_FOR_EXPIRY = "SELECT id FROM invoices WHERE status = 'New' AND expires_at <= $1"
+      + " ORDER BY expires_at LIMIT $2";
+  static final String PAYMENT_FACTS = "SELECT value_sats, valid, confirmations, received_at FROM invoice_payments"
+      + " WHERE invoice_id = $1";
+
+  private InvoiceRepository() {}
+
+  public static Future<Void> insert(SqlClient db, Invoice i) {
+    return db.preparedQuery(INSERT).execute(Tuple.from(new Object[] {i.id(), i.storeId(), i.type().name(), i.amount(),
+        i.currency(), i.rate(), i.dueSats(), i.status().name(), i.additionalStatus().name(), i.metadataJson(),
+        i.checkoutJson(), i.speedPolicy().name(), i.paymentTolerance(), utc(i.createdAt()), utc(i.expiresAt()),
+        utc(i.monitoringExpiresAt())})).mapEmpty();
+  }
+
+  /** The invoice, or null. */
+  public static Future<Invoice> find(SqlClient db, String id) {
+    return db.preparedQuery(FIND).execute(Tuple.of(id)).map(InvoiceRepository::first);
+  }
+
+  /** The invoice locked for the rest of the transaction, or null. */
+  public static Future<Invoice> lock(SqlClient tx, String id) {
+    return tx.preparedQuery(FIND_FOR_UPDATE).execute(Tuple.of(id)).map(InvoiceRepository::first);
+  }
+
+  /** Sets a new status if nobody changed the invoice since {@code expectedVersion}. */
+  public static Future<Boolean> updateStatus(SqlClient tx, String id, InvoiceStatus status, AdditionalStatus additional,
+                                             int expectedVersion) {
+    return tx.preparedQuery(UPDATE_STATUS).execute(Tuple.of(id, status.name(), additional.name(), expectedVersion))
+        .map(rs -> rs.rowCount() == 1);
+  }
+
+  public static Future<Void> updateMetadata(SqlClient db, String id, String metadataJson) {
+    return db.preparedQuery(UPDATE_METADATA).execute(Tuple.of(id, metadataJson)).mapEmpty();
+  }
+
+  public static Future<Void> setArchived(SqlClient db, String id, boolean archived) {
+    return db.preparedQuery(SET_ARCHIVED).execute(Tuple.of(id, archived)).mapEmpty();
+  }
+
+  public static Future<List<String>> dueForExpiry(SqlClient db, Instant now, int limit) {
+    return db.preparedQuery(DUE_FOR_EXPIRY).execute(Tuple.of(utc(now), limit)).map(rows -> {
+      List<String> ids = new ArrayList<>(rows.size());
+      rows.forEach(r -> ids.add(r.getString(0)));
+      return ids;
+    });
+  }
+
+  public static Future<List<PaymentFact>> paymentFacts(SqlClient db, String invoiceId) {
+    return db.preparedQuery(PAYMENT_FACTS).execute(Tuple.of(invoiceId)).map(rows -> {
+      List<PaymentFact> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(new PaymentFact(r.getLong(0), r.getBoolean(1), r.getInteger(2),
+          r.getOffsetDateTime(3).toInstant())));
+      return out;
+    });
+  }
+
+  /** A page of a store's invoices, newest first. */
+  public static Future<List<Invoice>> list(SqlClient db, InvoiceQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM invoices WHERE store_id = $1");
+    List<Object> args = new ArrayList<>();
+    args.add(q.storeId());
+    if (q.statuses() != null && !q.statuses().isEmpty()) {
+      args.add(q.statuses().stream().map(Enum::name).toArray(String[]::new));
+      sql.append(" AND status = ANY($").append(args.size()).append(")");
+    }
+    if (q.orderIds() != null && !q.orderIds().isEmpty()) {
+      args.add(q.orderIds().toArray(String[]::new));
+      sql.append(" AND order_id = ANY($").append(args.size()).append(")");
+    }
+    if (q.startDate() != null) {
+      args.add(utc(q.startDate()));
+      sql.append(" AND created_at >= $").append(args.size());
+    }
+    if (q.endDate() != null) {
+      args.add(utc(q.endDate()));
+      sql.append(" AND created_at <= $").append(args.size());
+    }
+    if (!q.includeArchived()) {
+      sql.append(" AND NOT archived");
+    }
+    args.add(q.skip());
+    sql.append(" ORDER BY created_at DESC, id DESC OFFSET $").append(args.size());
+    args.add(q.take());
+    sql.append(" LIMIT $").append(args.size());
+    return db.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(rows -> {
+      List<Invoice> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(map(r)));
+      return out;
+    });
+  }
+
+  private static Invoice first(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : map(rows.iterator().next());
+  }
+
+  static Invoice map(Row r) {
+    Long due = r.getLong("due_sats");
+    return new Invoice(r.getString("id"), r.getString("store_id"), InvoiceType.valueOf(r.getString("type")),
+        r.getBigDecimal("amount"),
+        r.getString("currency"), r.getBigDecimal("rate"), due,
+        InvoiceStatus.valueOf(r.getString("status")), AdditionalStatus.valueOf(r.getString("additional_status")),
+        r.getBoolean("archived"), r.getString("metadata"), r.getString("checkout"),
+        SpeedPolicy.valueOf(r.getString("speed_policy")), r.getBigDecimal("payment_tolerance"),
+        r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("expires_at").toInstant(),
+        r.getOffsetDateTime("monitoring_expires_at").toInstant(), r.getInteger("version"));
+  }
+
+  static OffsetDateTime utc(Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,148 @@
+package me.flashapp.gateway.invoice;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import me.flashapp.gateway.db.Ids;
+import me.flashapp.gateway.events.EventType;
+import me.flashapp.gateway.events.InvoiceEvents;
+import me.flashapp.gateway.events.JsonWriter;
+import me.flashapp.gateway.events.Outbox;
+import me.flashapp.gateway.money.Currencies;
+import me.flashapp.gateway.money.Pricing;
+import me.flashapp.gateway.money.RateProvider;
+import me.flashapp.gateway.money.Sats;
+import me.flashapp.gateway.store.Store;
+
+/**
+ * Creates invoices and applies the state machine's verdicts. Every change writes its events to
+ * the outbox in the same transaction.
+ */
+public final class InvoiceService {
+  /** A price the rate table cannot quote. */
+  public static final class UnsupportedCurrencyException extends IllegalArgumentException {
+    UnsupportedCurrencyException(String currency) {
+      super("no exchange rate for " + currency);
+    }
+  }
+
+  private final Pool pool;
+  private final RateProvider rates;
+  private final Clock clock;
+
+  public InvoiceService(Pool pool, RateProvider rates, Clock clock) {
+    this.pool = pool;
+    this.rates = rates;
+    this.clock = clock;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Prices and stores a new invoice in the caller's transaction, with its InvoiceCreated event.
+   *
+   * @throws UnsupportedCurrencyException if a fiat currency has no rate
+   * @throws ArithmeticException if the amount converts to more than 21M BTC
+   */
+  public Future<Invoice> create(SqlConnection tx, Store store, NewInvoice req) {
+    Instant now = clock.instant();
+    BigDecimal rate = Currencies.isBitcoin(req.currency()) ? Pricing.bitcoinRate(req.currency())
+        : rates.btcPrice(req.currency()).orElseThrow(() -> new UnsupportedCurrencyException(req.currency()));
+    Long dueSats = req.amount() == null ? null : Pricing.toSats(req.amount(), req.currency(), rate).value();
+    SpeedPolicy speed = req.speedPolicy() != null ? req.speedPolicy() : store.speedPolicy();
+    BigDecimal tolerance = req.paymentTolerance() != null ? req.paymentTolerance() : store.paymentTolerance();
+    int expiration = req.expirationSeconds() != null ? req.expirationSeconds() : store.invoiceExpiration();
+    int monitoring = req.monitoringSeconds() != null ? req.monitoringSeconds() : store.monitoringExpiration();
+    Instant expiresAt = now.plusSeconds(expiration);
+    String checkout = new JsonWriter(256).begin()
+        .field("speedPolicy", speed.name())
+        .field("expirationMinutes", expiration / 60)
+        .field("monitoringMinutes", monitoring / 60)
+        .raw("paymentTolerance", tolerance.stripTrailingZeros().toPlainString())
+        .field("redirectURL", req.redirectUrl())
+        .field("redirectAutomatically", Boolean.TRUE.equals(req.redirectAutomatically()))
+        .field("defaultPaymentMethod", req.defaultPaymentMethod())
+        .end().toString();
+    Invoice invoice = new Invoice(Ids.random(22), store.id(),
+        dueSats == null ? InvoiceType.TopUp : InvoiceType.Standard, req.amount(), req.currency(), rate, dueSats,
+        InvoiceStatus.New, AdditionalStatus.None, false, req.metadataJson(), checkout, speed, tolerance, now,
+        expiresAt, expiresAt.plusSeconds(monitoring), 0);
+    return InvoiceRepository.insert(tx, invoice)
+        .compose(v -> Outbox.append(tx, store.id(), EventType.InvoiceCreated, invoice.id(),
+            InvoiceEvents.created(now, store.id(), invoice.id(), invoice.metadataJson()), now))
+        .map(invoice);
+  }
+
+  /**
+   * Re-evaluates one invoice against its payments and the clock, in its own transaction, and
+   * persists what changed. Returns the invoice as it is afterwards (null if it does not exist).
+   */
+  public Future<Invoice> reevaluate(String invoiceId) {
+    return pool.withTransaction(tx -> reevaluate(tx, invoiceId));
+  }
+
+  /** As {@link #reevaluate(String)} but in the caller's transaction (settlement uses this). */
+  public Future<Invoice> reevaluate(SqlConnection tx, String invoiceId) {
+    return InvoiceRepository.lock(tx, invoiceId).compose(inv -> inv == null ? Future.succeededFuture(null)
+        : InvoiceRepository.paymentFacts(tx, invoiceId).compose(payments -> {
+          Transition t = InvoiceStateMachine.evaluate(inv, payments, clock.instant());
+          return apply(tx, inv, t);
+        }));
+  }
+
+  /** Marks an invoice Settled or Invalid by hand; fails with IllegalStateException if not allowed. */
+  public Future<Invoice> mark(String invoiceId, InvoiceStatus target) {
+    return pool.withTransaction(tx -> InvoiceRepository.lock(tx, invoiceId).compose(inv -> inv == null
+        ? Future.succeededFuture(null)
+        : apply(tx, inv, InvoiceStateMachine.mark(inv, target))));
+  }
+
+  /** Persists a transition (if it changes anything) and its events. */
+  Future<Invoice> apply(SqlConnection tx, Invoice inv, Transition t) {
+    if (!t.changes(inv.status(), inv.additionalStatus()) && t.events().isEmpty()) {
+      return Future.succeededFuture(inv);
+    }
+    Instant now = clock.instant();
+    Future<?> chain = InvoiceRepository.updateStatus(tx, inv.id(), t.status(), t.additionalStatus(), inv.version())
+        .map(updated -> {
+          if (!updated) {
+            throw new IllegalStateException("invoice " + inv.id() + " changed concurrently");
+          }
+          return null;
+        });
+    List<Transition.StatusEvent> events = t.events();
+    for (Transition.StatusEvent e : events) {
+      String payload = InvoiceEvents.status(e.type(), now, inv.storeId(), inv.id(), inv.metadataJson(), e.overPaid(),
+          e.partiallyPaid(), e.afterExpiration(), e.manuallyMarked());
+      chain = chain.compose(v -> Outbox.append(tx, inv.storeId(), e.type(), inv.id(), payload, now));
+    }
+    return chain.map(v -> withStatus(inv, t));
+  }
+
+  private static Invoice withStatus(Invoice i, Transition t) {
+    return new Invoice(i.id(), i.storeId(), i.type(), i.amount(), i.currency(), i.rate(), i.dueSats(), t.status(),
+        t.additionalStatus(), i.archived(), i.metadataJson(), i.checkoutJson(), i.speedPolicy(), i.paymentTolerance(),
+        i.createdAt(), i.expiresAt(), i.monitoringExpiresAt(), i.version() + 1);
+  }
+
+  /** Satoshis paid so far by valid payments (for the API's amounts). */
+  public static long paidSats(List<PaymentFact> payments) {
+    long paid = 0;
+    for (PaymentFact p : payments) {
+      if (p.valid()) {
+        paid = Math.addExact(paid, p.valueSats());
+      }
+    }
+    return paid;
+  }
+
+  static Sats due(Invoice i) {
+    return i.dueSats() == null ? Sats.ZERO : Sats.of(i.dueSats());
+  }
+}
