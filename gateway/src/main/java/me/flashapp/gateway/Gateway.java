@@ -22,12 +22,14 @@ import me.flashapp.gateway.api.Idempotency;
 import me.flashapp.gateway.api.InvoicesHandler;
 import me.flashapp.gateway.api.Links;
 import me.flashapp.gateway.api.Permission;
+import me.flashapp.gateway.api.PaymentMethodsHandler;
 import me.flashapp.gateway.api.Policies;
 import me.flashapp.gateway.api.StoresHandler;
 import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.db.Database;
 import me.flashapp.gateway.invoice.InvoiceExpirer;
 import me.flashapp.gateway.invoice.InvoiceService;
+import me.flashapp.gateway.invoice.PaymentMethods;
 import me.flashapp.gateway.money.StaticRateProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,17 +98,21 @@ public final class Gateway {
                                           PrometheusMeterRegistry registry, Database db) {
     var pool = db.pool();
     var rates = new StaticRateProvider(config.rates());
-    var invoices = new InvoiceService(pool, rates, clock);
+    var methods = new PaymentMethods();
+    var invoices = new InvoiceService(pool, rates, clock, methods);
     var auth = new Auth(pool);
     var idempotency = new Idempotency(pool, clock);
     var links = new Links(config.publicUrl());
     var health = new Health();
+    boolean devnet = config.devnetChain() || config.devnetLightning();
     health.register("database", () -> pool.query("SELECT 1").execute()
         .map(rs -> new JsonObject().put("status", "up").put("embedded", db.embedded())));
     var handlers = new ApiRouter.Handlers(auth, health,
         new ApiKeysHandler(pool, auth, idempotency, clock),
-        new StoresHandler(pool, idempotency, clock, (tx, store) -> Future.succeededFuture()),
+        new StoresHandler(pool, idempotency, clock, (tx, store) -> devnet
+            ? methods.applyDevDefaults(tx, store, clock.instant()) : Future.succeededFuture()),
         new InvoicesHandler(pool, invoices, rates, idempotency, links),
+        new PaymentMethodsHandler(pool, methods, clock),
         registry, null);
 
     var expirer = new InvoiceExpirer(vertx, pool, invoices);

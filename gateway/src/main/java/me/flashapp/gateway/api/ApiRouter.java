@@ -16,7 +16,8 @@ public final class ApiRouter {
 
   /** Everything the routes need, built once by the gateway. */
   public record Handlers(Auth auth, Health health, ApiKeysHandler apiKeys, StoresHandler stores,
-                         InvoicesHandler invoices, PrometheusMeterRegistry metrics,
+                         InvoicesHandler invoices, PaymentMethodsHandler paymentMethods,
+                         PrometheusMeterRegistry metrics,
                          Consumer<Router> extraRoutes) {}
 
   public static Router create(Vertx vertx, Handlers h) {
@@ -49,7 +50,13 @@ public final class ApiRouter {
     router.delete("/api/v1/stores/:storeId/invoices/:invoiceId").handler(h.invoices()::archive);
     router.post("/api/v1/stores/:storeId/invoices/:invoiceId/unarchive").handler(h.invoices()::unarchive);
     router.post("/api/v1/stores/:storeId/invoices/:invoiceId/status").handler(h.invoices()::markStatus);
+    router.get("/api/v1/stores/:storeId/invoices/:invoiceId/payment-methods").handler(h.paymentMethods()::invoiceMethods);
     router.get("/api/v1/invoices/:invoiceId").handler(h.invoices()::getAnyStore);
+
+    router.get("/api/v1/stores/:storeId/payment-methods").handler(h.paymentMethods()::list);
+    router.get("/api/v1/stores/:storeId/payment-methods/:methodId").handler(h.paymentMethods()::get);
+    router.put("/api/v1/stores/:storeId/payment-methods/:methodId").handler(h.paymentMethods()::put);
+    router.delete("/api/v1/stores/:storeId/payment-methods/:methodId").handler(h.paymentMethods()::delete);
 
     if (h.extraRoutes() != null) {
       h.extraRoutes().accept(router);

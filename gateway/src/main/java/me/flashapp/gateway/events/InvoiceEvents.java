@@ -35,6 +35,32 @@ public final class InvoiceEvents {
     return w.end().toString();
   }
 
+  /**
+   * InvoiceReceivedPayment or InvoicePaymentSettled: the payment as Greenfield shows it
+   * ({@code paymentJson} from {@link #payment}).
+   */
+  public static String payment(EventType type, Instant at, String storeId, String invoiceId, String metadataJson,
+                               boolean afterExpiration, String paymentMethodId, String paymentJson, boolean overPaid) {
+    return start(type, at, storeId, invoiceId, metadataJson)
+        .field("afterExpiration", afterExpiration)
+        .field("paymentMethodId", paymentMethodId)
+        .raw("payment", paymentJson)
+        .field("overPaid", overPaid)
+        .end().toString();
+  }
+
+  /** A payment in the Greenfield shape: value in BTC as a decimal string, times in unix seconds. */
+  public static String paymentJson(String id, Instant receivedAt, long valueSats, String status, String destination) {
+    return new JsonWriter(160).begin()
+        .field("id", id)
+        .field("receivedDate", receivedAt.getEpochSecond())
+        .field("value", java.math.BigDecimal.valueOf(valueSats, 8).toPlainString())
+        .field("fee", "0.00000000")
+        .field("status", status)
+        .field("destination", destination)
+        .end().toString();
+  }
+
   public static String created(Instant at, String storeId, String invoiceId, String metadataJson) {
     return start(EventType.InvoiceCreated, at, storeId, invoiceId, metadataJson).end().toString();
   }

@@ -33,11 +33,17 @@ public final class InvoiceService {
   private final Pool pool;
   private final RateProvider rates;
   private final Clock clock;
+  private final PaymentMethods methods;
 
-  public InvoiceService(Pool pool, RateProvider rates, Clock clock) {
+  public InvoiceService(Pool pool, RateProvider rates, Clock clock, PaymentMethods methods) {
     this.pool = pool;
     this.rates = rates;
     this.clock = clock;
+    this.methods = methods;
+  }
+
+  public PaymentMethods paymentMethods() {
+    return methods;
   }
 
   public Clock clock() {
@@ -45,7 +51,8 @@ public final class InvoiceService {
   }
 
   /**
-   * Prices and stores a new invoice in the caller's transaction, with its InvoiceCreated event.
+   * Prices and stores a new invoice in the caller's transaction, with its InvoiceCreated event,
+   * and prepares each payment method the store has enabled.
    *
    * @throws UnsupportedCurrencyException if a fiat currency has no rate
    * @throws ArithmeticException if the amount converts to more than 21M BTC
@@ -76,6 +83,7 @@ public final class InvoiceService {
     return InvoiceRepository.insert(tx, invoice)
         .compose(v -> Outbox.append(tx, store.id(), EventType.InvoiceCreated, invoice.id(),
             InvoiceEvents.created(now, store.id(), invoice.id(), invoice.metadataJson()), now))
+        .compose(v -> methods.prepareAll(tx, store, invoice, now))
         .map(invoice);
   }
 

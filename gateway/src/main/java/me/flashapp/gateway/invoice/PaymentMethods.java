@@ -1,0 +1,113 @@
+package me.flashapp.gateway.invoice;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import me.flashapp.gateway.store.Store;
+
+/**
+ * The registered payment methods, the stores' settings of them, and the methods prepared on
+ * each invoice.
+ */
+public final class PaymentMethods {
+  static final String STORE_METHODS = "SELECT payment_method_id, enabled, config::text AS config"
+      + " FROM store_payment_methods WHERE store_id = $1 ORDER BY payment_method_id";
+  static final String UPSERT = "INSERT INTO store_payment_methods (store_id, payment_method_id, enabled, config,"
+      + " updated_at) VALUES ($1, $2, $3, $4::text::jsonb, $5) ON CONFLICT (store_id, payment_method_id)"
+      + " DO UPDATE SET enabled = EXCLUDED.enabled, config = EXCLUDED.config, updated_at = EXCLUDED.updated_at";
+  static final String DELETE = "DELETE FROM store_payment_methods WHERE store_id = $1 AND payment_method_id = $2";
+  static final String INSERT_INVOICE_METHOD = "INSERT INTO invoice_payment_methods (invoice_id, payment_method_id,"
+      + " destination, payment_link, details, created_at) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)";
+  static final String INVOICE_METHODS = "SELECT payment_method_id, destination, payment_link, details::text AS details"
+      + " FROM invoice_payment_methods WHERE invoice_id = $1 ORDER BY payment_method_id";
+
+  /** A store's setting of one method. */
+  public record StoreMethod(String paymentMethodId, boolean enabled, JsonObject config) {}
+
+  private final Map<String, PaymentMethodHandler> handlers = new LinkedHashMap<>();
+
+  public PaymentMethods register(PaymentMethodHandler handler) {
+    handlers.put(handler.id(), handler);
+    return this;
+  }
+
+  public PaymentMethodHandler handler(String id) {
+    return handlers.get(id);
+  }
+
+  public Collection<PaymentMethodHandler> all() {
+    return handlers.values();
+  }
+
+  public static Future<List<StoreMethod>> storeMethods(SqlClient db, String storeId) {
+    return db.preparedQuery(STORE_METHODS).execute(Tuple.of(storeId)).map(rows -> {
+      List<StoreMethod> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new StoreMethod(r.getString(0), r.getBoolean(1), new JsonObject(r.getString(2))));
+      }
+      return out;
+    });
+  }
+
+  public static Future<Void> saveStoreMethod(SqlClient db, String storeId, StoreMethod m, Instant now) {
+    return db.preparedQuery(UPSERT)
+        .execute(Tuple.of(storeId, m.paymentMethodId(), m.enabled(), m.config().encode(), now.atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
+
+  public static Future<Boolean> deleteStoreMethod(SqlClient db, String storeId, String methodId) {
+    return db.preparedQuery(DELETE).execute(Tuple.of(storeId, methodId)).map(rs -> rs.rowCount() == 1);
+  }
+
+  /** Enables each method's dev default on a new store (dev mode only). */
+  public Future<Void> applyDevDefaults(SqlConnection tx, Store store, Instant now) {
+    Future<Void> chain = Future.succeededFuture();
+    for (PaymentMethodHandler h : handlers.values()) {
+      chain = chain.compose(v -> h.devDefaultConfig(tx, store).compose(config -> config == null
+          ? Future.succeededFuture()
+          : saveStoreMethod(tx, store.id(), new StoreMethod(h.id(), true, config), now)));
+    }
+    return chain;
+  }
+
+  /** Prepares every enabled method of the store on a new invoice and stores the results. */
+  Future<List<InvoicePaymentMethod>> prepareAll(SqlConnection tx, Store store, Invoice invoice, Instant now) {
+    return storeMethods(tx, store.id()).compose(methods -> {
+      List<InvoicePaymentMethod> prepared = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (StoreMethod m : methods) {
+        PaymentMethodHandler h = handlers.get(m.paymentMethodId());
+        if (!m.enabled() || h == null) {
+          continue;
+        }
+        chain = chain.compose(v -> h.prepare(tx, store, invoice, m.config()).compose(pm -> tx
+            .preparedQuery(INSERT_INVOICE_METHOD)
+            .execute(Tuple.of(invoice.id(), pm.paymentMethodId(), pm.destination(), pm.paymentLink(),
+                pm.detailsJson(), now.atOffset(ZoneOffset.UTC)))
+            .map(rs -> prepared.add(pm))
+            .mapEmpty()));
+      }
+      return chain.map(prepared);
+    });
+  }
+
+  public static Future<List<InvoicePaymentMethod>> invoiceMethods(SqlClient db, String invoiceId) {
+    return db.preparedQuery(INVOICE_METHODS).execute(Tuple.of(invoiceId)).map(rows -> {
+      List<InvoicePaymentMethod> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new InvoicePaymentMethod(r.getString(0), r.getString(1), r.getString(2), r.getString(3)));
+      }
+      return out;
+    });
+  }
+}

@@ -1,0 +1,132 @@
+package me.flashapp.gateway.settlement;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import me.flashapp.gateway.events.EventType;
+import me.flashapp.gateway.events.InvoiceEvents;
+import me.flashapp.gateway.events.Outbox;
+import me.flashapp.gateway.invoice.Invoice;
+import me.flashapp.gateway.invoice.InvoiceRepository;
+import me.flashapp.gateway.invoice.InvoiceService;
+
+/**
+ * Applies what the listeners detect, each in one PostgreSQL transaction: lock the invoice, record
+ * or update the payment, write its events, let the state machine re-decide the invoice.
+ *
+ * <p>Exactly once: a payment is unique by (method, id). Recording one that is already there
+ * changes nothing and reports {@code false}; replayed notifications are harmless.
+ */
+public final class Settlement {
+  static final String INSERT = "INSERT INTO invoice_payments (payment_method_id, id, invoice_id, value_sats, valid,"
+      + " confirmations, received_at, details) VALUES ($1, $2, $3, $4, TRUE, $5, $6, $7::text::jsonb)"
+      + " ON CONFLICT (payment_method_id, id) DO NOTHING";
+  static final String FIND = "SELECT invoice_id, value_sats, valid, confirmations, received_at,"
+      + " details->>'destination' AS destination FROM invoice_payments WHERE payment_method_id = $1 AND id = $2";
+  static final String UPDATE = "UPDATE invoice_payments SET confirmations = $3, valid = $4"
+      + " WHERE payment_method_id = $1 AND id = $2";
+
+  private final Pool pool;
+  private final InvoiceService invoices;
+  private final Clock clock;
+
+  public Settlement(Pool pool, InvoiceService invoices, Clock clock) {
+    this.pool = pool;
+    this.invoices = invoices;
+    this.clock = clock;
+  }
+
+  /** Records a payment; true if it is new, false if it was already recorded (or its invoice is unknown). */
+  public Future<Boolean> record(DetectedPayment p) {
+    return pool.withTransaction(tx -> InvoiceRepository.lock(tx, p.invoiceId()).compose(inv -> {
+      if (inv == null) {
+        return Future.succeededFuture(false);
+      }
+      String details = p.detailsJson() == null ? "{}" : p.detailsJson();
+      return tx.preparedQuery(INSERT)
+          .execute(Tuple.from(new Object[] {p.paymentMethodId(), p.paymentId(), p.invoiceId(), p.valueSats(),
+              p.confirmations(), p.receivedAt().atOffset(ZoneOffset.UTC), withDestination(details, p.destination())}))
+          .compose(rs -> rs.rowCount() == 0 ? Future.succeededFuture(false)
+              : received(tx, inv, p).compose(v -> invoices.reevaluate(tx, inv.id())).map(true));
+    }));
+  }
+
+  /**
+   * Sets a payment's confirmations (a new block, or a reorg taking them back). Emits
+   * InvoicePaymentSettled when it reaches the invoice's speed policy, then re-decides the invoice.
+   */
+  public Future<Void> setConfirmations(String methodId, String paymentId, int confirmations) {
+    return update(methodId, paymentId, confirmations, null);
+  }
+
+  /** Marks a payment invalid (double-spent, replaced, dropped by a reorg) or valid again. */
+  public Future<Void> setValid(String methodId, String paymentId, boolean valid) {
+    return update(methodId, paymentId, null, valid);
+  }
+
+  private Future<Void> update(String methodId, String paymentId, Integer confirmations, Boolean valid) {
+    return pool.withTransaction(tx -> tx.preparedQuery(FIND).execute(Tuple.of(methodId, paymentId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture();
+      }
+      Row row = rows.iterator().next();
+      String invoiceId = row.getString("invoice_id");
+      int oldConfs = row.getInteger("confirmations");
+      boolean oldValid = row.getBoolean("valid");
+      int newConfs = confirmations == null ? oldConfs : confirmations;
+      boolean newValid = valid == null ? oldValid : valid;
+      if (newConfs == oldConfs && newValid == oldValid) {
+        return Future.succeededFuture();
+      }
+      return InvoiceRepository.lock(tx, invoiceId).compose(inv -> tx.preparedQuery(UPDATE)
+          .execute(Tuple.of(methodId, paymentId, newConfs, newValid))
+          .compose(v -> {
+            int required = inv.speedPolicy().requiredConfirmations();
+            boolean nowSettled = newValid && newConfs >= required && (oldConfs < required || !oldValid);
+            if (!nowSettled) {
+              return Future.succeededFuture();
+            }
+            DetectedPayment p = new DetectedPayment(methodId, paymentId, invoiceId, row.getLong("value_sats"), newConfs,
+                row.getOffsetDateTime("received_at").toInstant(), row.getString("destination"), null);
+            return event(tx, inv, p, EventType.InvoicePaymentSettled);
+          })
+          .compose(v -> invoices.reevaluate(tx, invoiceId))
+          .mapEmpty());
+    }));
+  }
+
+  /** InvoiceReceivedPayment, and InvoicePaymentSettled at once if it is already final enough. */
+  private Future<Void> received(SqlConnection tx, Invoice inv, DetectedPayment p) {
+    Future<Void> f = event(tx, inv, p, EventType.InvoiceReceivedPayment);
+    if (p.confirmations() >= inv.speedPolicy().requiredConfirmations()) {
+      f = f.compose(v -> event(tx, inv, p, EventType.InvoicePaymentSettled));
+    }
+    return f;
+  }
+
+  private Future<Void> event(SqlConnection tx, Invoice inv, DetectedPayment p, EventType type) {
+    Instant now = clock.instant();
+    String status = p.confirmations() >= inv.speedPolicy().requiredConfirmations() ? "Settled" : "Processing";
+    String payment = InvoiceEvents.paymentJson(p.paymentId(), p.receivedAt(), p.valueSats(), status, p.destination());
+    return InvoiceRepository.paymentFacts(tx, inv.id()).compose(facts -> {
+      long paid = InvoiceService.paidSats(facts);
+      boolean overPaid = !inv.isTopUp() && paid > inv.dueSats();
+      boolean late = !p.receivedAt().isBefore(inv.expiresAt());
+      return Outbox.append(tx, inv.storeId(), type, inv.id(), InvoiceEvents.payment(type, now, inv.storeId(), inv.id(),
+          inv.metadataJson(), late, p.paymentMethodId(), payment, overPaid), now);
+    });
+  }
+
+  private static String withDestination(String detailsJson, String destination) {
+    io.vertx.core.json.JsonObject d = new io.vertx.core.json.JsonObject(detailsJson);
+    if (destination != null) {
+      d.put("destination", destination);
+    }
+    return d.encode();
+  }
+}
