@@ -80,6 +80,11 @@ public final class BlockParser {
     } else {
       n = LittleEndian.int64(b, pos + 1);
     }
+    boolean canonical = first < 0xfd || (first == 0xfd && n >= 0xfd) || (first == 0xfe && n > 0xffff)
+        || (first == 0xff && (n < 0 || n > 0xffffffffL));
+    if (!canonical) {
+      throw new BitcoinParseException("non-canonical CompactSize for the transaction count", pos);
+    }
     long remaining = limit - pos - size;
     if (n <= 0 || n > remaining / MIN_TX_SIZE) {
       throw new BitcoinParseException(

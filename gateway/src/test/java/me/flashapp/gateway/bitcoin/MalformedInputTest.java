@@ -97,6 +97,31 @@ class MalformedInputTest {
   }
 
   @Test
+  void nonCanonicalTransactionCountIsRejected() {
+    byte[] tx = legacyTx();
+    byte[] block = new byte[80 + 3 + tx.length];
+    block[80] = (byte) 0xfd;
+    block[81] = 1;
+    System.arraycopy(tx, 0, block, 83, tx.length);
+    assertThatThrownBy(() -> new BlockParser().parse(block, IGNORE))
+        .isInstanceOf(BitcoinParseException.class).hasMessageContaining("non-canonical");
+    block[80] = 1;
+    byte[] canonical = Arrays.copyOfRange(block, 0, 81);
+    byte[] ok = Arrays.copyOf(canonical, 81 + tx.length);
+    System.arraycopy(tx, 0, ok, 81, tx.length);
+    assertThat(catchParse(ok)).isNull();
+  }
+
+  private static Exception catchParse(byte[] block) {
+    try {
+      new BlockParser().parse(block, IGNORE);
+      return null;
+    } catch (BitcoinParseException e) {
+      return e;
+    }
+  }
+
+  @Test
   void badSegwitFlagAndNoInputsAreRejected() {
     byte[] flag2 = HEX.parseHex("02000000" + "0002" + "01" + "00".repeat(36) + "00" + "ffffffff" + "00" + "00000000");
     assertThatThrownBy(() -> new RawTx().parse(flag2, 0, flag2.length))
