@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import me.flashapp.gateway.bitcoin.Network;
 import me.flashapp.gateway.money.Currencies;
 
 /**
@@ -81,7 +82,7 @@ public record GatewayConfig(
         v.get("httpHost"),
         r.integer("httpInstances", 1, 256),
         Path.of(v.get("dataDir")),
-        Network.parse(v.get("network")),
+        r.network(),
         r.databaseUrl(),
         r.integer("databasePoolSize", 1, 1000),
         r.secret("bootstrapApiKey"),
@@ -185,6 +186,15 @@ public record GatewayConfig(
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
       } catch (java.net.URISyntaxException e) {
         throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not a URL");
+      }
+    }
+
+    Network network() {
+      try {
+        return Network.fromString(v.get("network"));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("GATEWAY_NETWORK: unknown network '" + v.get("network")
+            + "' (mainnet, testnet, signet, regtest)");
       }
     }
 
