@@ -117,6 +117,8 @@ public final class Gateway {
 
     var expirer = new InvoiceExpirer(vertx, pool, invoices);
     expirer.start(config.expirySweepMillis());
+    vertx.setPeriodic(3_600_000, id -> idempotency.purgeExpired()
+        .onFailure(err -> LOG.warn("idempotency purge failed: {}", err.toString())));
     return deployHttp(vertx, config, handlers).map(d -> {
       LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
       return new Gateway(vertx, ownsVertx, config, db, expirer, d.id, d.port, invoices);

@@ -30,6 +30,10 @@ public final class Idempotency {
   static final String FIND = "SELECT request_hash, status_code, response_body FROM idempotency_keys"
       + " WHERE owner_hash = $1 AND idem_key = $2";
 
+  static final String PURGE = "DELETE FROM idempotency_keys WHERE created_at < $1";
+  /** How long a key is remembered; a retry after that creates a new object (Stripe keeps 24 h too). */
+  public static final java.time.Duration RETENTION = java.time.Duration.ofHours(24);
+
   private final Pool pool;
   private final Clock clock;
 
@@ -57,6 +61,12 @@ public final class Idempotency {
                 .execute(Tuple.of(owner, idemKey, reply.status(), reply.json()))
                 .map(reply))
             : replay(conn, owner, idemKey, requestHash)));
+  }
+
+  /** Forgets keys older than {@link #RETENTION}; returns how many. */
+  public Future<Integer> purgeExpired() {
+    return pool.preparedQuery(PURGE).execute(Tuple.of(clock.instant().minus(RETENTION).atOffset(ZoneOffset.UTC)))
+        .map(rs -> rs.rowCount());
   }
 
   private static Future<Reply> replay(SqlConnection conn, byte[] owner, String idemKey, byte[] requestHash) {
