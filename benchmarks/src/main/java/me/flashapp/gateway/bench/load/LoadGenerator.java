@@ -32,6 +32,7 @@ public final class LoadGenerator {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private volatile boolean measuring;
+  private JsonObject ceilings = new JsonObject();
 
   LoadGenerator(LoadOptions o) {
     this.o = o;
@@ -64,6 +65,16 @@ public final class LoadGenerator {
   }
 
   int run(PrintStream out) throws Exception {
+    JsonObject ceilings = new JsonObject();
+    if (o.ceiling()) {
+      int seconds = Math.max(3, Math.min(10, o.durationSeconds()));
+      ceilings.put("plainHttpPerSecond", Math.round(Ceiling.plainHttp(vertx, seconds, o.connections())));
+      if (o.database() != null) {
+        ceilings.put("pgInsertTxPerSecond", Math.round(Ceiling.pgInserts(vertx, o.database(), seconds, 8)));
+      }
+      out.println("ceilings: " + ceilings.encode());
+    }
+    this.ceilings = ceilings;
     String store = o.store() != null ? o.store() : await(call(HttpMethod.POST, "/api/v1/stores",
         "{\"name\":\"load-test\"}")).getString("id");
     String path = "/api/v1/stores/" + store + "/invoices";
@@ -150,7 +161,14 @@ public final class LoadGenerator {
           .put("p90ms", histogram.getValueAtPercentile(90) / 1000.0)
           .put("p99ms", histogram.getValueAtPercentile(99) / 1000.0)
           .put("p999ms", histogram.getValueAtPercentile(99.9) / 1000.0)
-          .put("maxMs", histogram.getMaxValue() / 1000.0);
+          .put("maxMs", histogram.getMaxValue() / 1000.0)
+          .put("ceilings", ceilings);
+      if (ceilings.containsKey("pgInsertTxPerSecond")) {
+        summary.put("ratioToPgInsertCeiling", Math.round(throughput / ceilings.getLong("pgInsertTxPerSecond") * 1000) / 1000.0);
+      }
+      if (ceilings.containsKey("plainHttpPerSecond")) {
+        summary.put("ratioToPlainHttpCeiling", Math.round(throughput / ceilings.getLong("plainHttpPerSecond") * 1000) / 1000.0);
+      }
       try (PrintStream hgrm = new PrintStream(Files.newOutputStream(o.out().resolve("invoice-create.hgrm")))) {
         histogram.outputPercentileDistribution(hgrm, 1000.0);
       }

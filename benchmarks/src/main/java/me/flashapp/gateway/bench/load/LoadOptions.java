@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /** Command-line options of {@link LoadGenerator}; {@code --help} prints {@link #USAGE}. */
 record LoadOptions(String url, String key, String store, double rate, int durationSeconds, int warmupSeconds,
-                   int connections, Path out, boolean smoke) {
+                   int connections, Path out, boolean smoke, boolean ceiling, String database) {
 
   static final String USAGE = """
       Flash Gateway load generator: drives a running gateway open-loop (constant arrival rate) and
@@ -23,6 +23,12 @@ record LoadOptions(String url, String key, String store, double rate, int durati
         --connections N      HTTP connections                           (default 64)
         --out DIR            where to write .hgrm and summary.json      (default ./load-results)
         --smoke              a few seconds at a low rate (CI: keeps the jar and generator from rotting)
+        --ceiling            also measure, in the same run, the machine's ceilings: plain Vert.x HTTP and
+                             (with --database) raw single-row insert transactions; gateway figures are
+                             then reported as ratios of them
+        --database URL       postgresql://user:pass@host:port/db the gateway uses (for --ceiling); the
+                             embedded one logs "embedded PostgreSQL listening on 127.0.0.1:PORT"
+                             (user postgres, no password)
         --help               this text
 
       Output: a live progress line per second; then throughput, errors and p50/p90/p99/p99.9/max
@@ -40,6 +46,8 @@ record LoadOptions(String url, String key, String store, double rate, int durati
     int connections = 64;
     Path out = Path.of("load-results");
     boolean smoke = false;
+    boolean ceiling = false;
+    String database = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -52,6 +60,8 @@ record LoadOptions(String url, String key, String store, double rate, int durati
         case "--connections" -> connections = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--smoke" -> smoke = true;
+        case "--ceiling" -> ceiling = true;
+        case "--database" -> database = args[++i];
         case "--help", "-h" -> {
           return null;
         }
@@ -69,6 +79,6 @@ record LoadOptions(String url, String key, String store, double rate, int durati
     if (rate <= 0 || duration <= 0 || warmup < 0 || connections <= 0) {
       throw new IllegalArgumentException("rate, duration and connections must be positive");
     }
-    return new LoadOptions(url, key, store, rate, duration, warmup, connections, out, smoke);
+    return new LoadOptions(url, key, store, rate, duration, warmup, connections, out, smoke, ceiling, database);
   }
 }
