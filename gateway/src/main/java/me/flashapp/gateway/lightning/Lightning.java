@@ -11,7 +11,6 @@ import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.devnet.LndSimulator;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.PaymentMethods;
-import me.flashapp.gateway.lightning.Bolt11Network;
 import me.flashapp.gateway.settlement.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
