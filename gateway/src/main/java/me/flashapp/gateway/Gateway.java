@@ -30,6 +30,7 @@ import me.flashapp.gateway.db.Database;
 import me.flashapp.gateway.invoice.InvoiceExpirer;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.PaymentMethods;
+import me.flashapp.gateway.lightning.Lightning;
 import me.flashapp.gateway.money.StaticRateProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ public final class Gateway {
   private final String httpDeployment;
   private final int httpPort;
   private final InvoiceService invoices;
+  private Lightning lightning; // Lightning (issue 4): set once by assemble
 
   private Gateway(Vertx vertx, boolean ownsVertx, GatewayConfig config, Database database, InvoiceExpirer expirer,
                   String httpDeployment, int httpPort, InvoiceService invoices) {
@@ -107,22 +109,38 @@ public final class Gateway {
     boolean devnet = config.devnetChain() || config.devnetLightning();
     health.register("database", () -> pool.query("SELECT 1").execute()
         .map(rs -> new JsonObject().put("status", "up").put("embedded", db.embedded())));
+    // Lightning (issue 4): started before HTTP so BTC-LN is registered and the dev route exists.
+    Lightning[] ln = {null};
+    health.register("lnd", () -> ln[0] == null ? Future.succeededFuture(new JsonObject().put("status", "down")
+        .put("error", "starting")) : ln[0].health());
+    java.util.function.Consumer<io.vertx.ext.web.Router> lightningRoutes = router -> {
+      if (ln[0] != null && ln[0].simulator() != null) {
+        new me.flashapp.gateway.api.DevLightningHandler(ln[0].simulator()).routes(router);
+      }
+    };
     var handlers = new ApiRouter.Handlers(auth, health,
         new ApiKeysHandler(pool, auth, idempotency, clock),
         new StoresHandler(pool, idempotency, clock, (tx, store) -> devnet
             ? methods.applyDevDefaults(tx, store, clock.instant()) : Future.succeededFuture()),
         new InvoicesHandler(pool, invoices, rates, idempotency, links),
         new PaymentMethodsHandler(pool, methods, clock),
-        registry, null);
+        registry, lightningRoutes);
 
     var expirer = new InvoiceExpirer(vertx, pool, invoices);
     expirer.start(config.expirySweepMillis());
     vertx.setPeriodic(3_600_000, id -> idempotency.purgeExpired()
         .onFailure(err -> LOG.warn("idempotency purge failed: {}", err.toString())));
-    return deployHttp(vertx, config, handlers).map(d -> {
-      LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
-      return new Gateway(vertx, ownsVertx, config, db, expirer, d.id, d.port, invoices);
-    });
+    return Lightning.start(vertx, config, pool, invoices, methods, clock).onSuccess(l -> ln[0] = l)
+        .compose(l -> deployHttp(vertx, config, handlers).map(d -> {
+          LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
+          Gateway g = new Gateway(vertx, ownsVertx, config, db, expirer, d.id, d.port, invoices);
+          g.lightning = l;
+          return g;
+        }).onFailure(err -> vertx.executeBlocking(() -> {
+          l.stop();
+          return null;
+        })))
+        .onFailure(err -> expirer.stop());
   }
 
   private record Deployment(String id, int port) {}
@@ -174,6 +192,11 @@ public final class Gateway {
     return expirer;
   }
 
+  /** Lightning: nodes, listeners, payouts, and the devnet simulator in dev mode. */
+  public Lightning lightning() {
+    return lightning;
+  }
+
   /**
    * Graceful stop: stop accepting and let in-flight requests finish, stop background work, close
    * the pool, stop the embedded database, close Vert.x if we own it.
@@ -184,6 +207,10 @@ public final class Gateway {
     // A context-free promise: its listeners must still run after Vert.x's event loops are gone.
     Promise<Void> stopped = Promise.promise();
     vertx.undeploy(httpDeployment)
+        .eventually(() -> vertx.executeBlocking(() -> {
+          lightning.stop(); // Lightning (issue 4): closing channels and the simulator may block briefly
+          return null;
+        }))
         .eventually(() -> database.close(vertx))
         .onComplete(ar -> {
           if (ar.failed()) {

@@ -40,7 +40,9 @@ public record GatewayConfig(
     String bitcoindZmqSequence,
     String lndGrpcUrl,
     String lndMacaroonPath,
-    String lndTlsCertPath) {
+    String lndTlsCertPath,
+    int lndPayoutMaxFeePpm,
+    int lndPayoutTimeoutSeconds) {
 
   /** Defaults in code; a file and the environment override them. */
   static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -52,14 +54,16 @@ public record GatewayConfig(
       Map.entry("databasePoolSize", "8"),
       Map.entry("rates", "USD=100000,EUR=92000,GBP=78000,JMD=15700000,CAD=138000"),
       Map.entry("expirySweepMillis", "1000"),
-      Map.entry("shutdownGraceMillis", "10000"));
+      Map.entry("shutdownGraceMillis", "10000"),
+      Map.entry("lndPayoutMaxFeePpm", "10000"),
+      Map.entry("lndPayoutTimeoutSeconds", "60"));
 
   private static final Set<String> KEYS = Set.of(
       "httpPort", "httpHost", "httpInstances", "dataDir", "network", "databaseUrl", "databasePoolSize",
       "bootstrapApiKey", "publicUrl", "rates", "expirySweepMillis", "shutdownGraceMillis",
       "bitcoindRpcUrl", "bitcoindRpcUser", "bitcoindRpcPassword", "bitcoindRpcCookieFile",
       "bitcoindZmqRawtx", "bitcoindZmqRawblock", "bitcoindZmqSequence",
-      "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath",
+      "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath", "lndPayoutMaxFeePpm", "lndPayoutTimeoutSeconds",
       // read by logback.xml straight from the environment
       "logLevel", "httpLogLevel");
 
@@ -99,7 +103,9 @@ public record GatewayConfig(
         v.get("bitcoindZmqSequence"),
         r.url("lndGrpcUrl"),
         v.get("lndMacaroonPath"),
-        v.get("lndTlsCertPath"));
+        v.get("lndTlsCertPath"),
+        r.integer("lndPayoutMaxFeePpm", 0, 1_000_000),
+        r.integer("lndPayoutTimeoutSeconds", 1, 3600));
     config.validate();
     return config;
   }
@@ -136,7 +142,7 @@ public record GatewayConfig(
     return new GatewayConfig(port, httpHost, httpInstances, dataDir, network, databaseUrl, databasePoolSize,
         bootstrapApiKey, publicUrl, rates, expirySweepMillis, shutdownGraceMillis, bitcoindRpcUrl, bitcoindRpcUser,
         bitcoindRpcPassword, bitcoindRpcCookieFile, bitcoindZmqRawtx, bitcoindZmqRawblock, bitcoindZmqSequence,
-        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath);
+        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, lndPayoutMaxFeePpm, lndPayoutTimeoutSeconds);
   }
 
   @Override

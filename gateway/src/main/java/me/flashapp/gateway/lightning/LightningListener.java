@@ -1,0 +1,232 @@
+package me.flashapp.gateway.lightning;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import me.flashapp.gateway.invoice.PaymentFact;
+import me.flashapp.gateway.settlement.DetectedPayment;
+import me.flashapp.gateway.settlement.Settlement;
+import org.lightningj.lnd.proto.LightningApi.Invoice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's SubscribeInvoices stream. Settled invoices become payments (exactly once, by payment
+ * hash) through {@link Settlement}. The add/settle index is persisted after each event is applied,
+ * so a reconnect or restart resumes where it stopped; on every (re)connect the open invoices are
+ * also looked up one by one, because LND replays nothing for an index of 0 and a payment may land
+ * between our last event and the new subscription.
+ *
+ * <p>Runs on one Vert.x context: events are applied strictly in stream order.
+ */
+public final class LightningListener {
+  private static final Logger LOG = LoggerFactory.getLogger(LightningListener.class);
+  static final String ENSURE = "INSERT INTO lightning_streams (node, updated_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+  static final String POSITION = "SELECT add_index, settle_index FROM lightning_streams WHERE node = $1";
+  static final String ADVANCE = "UPDATE lightning_streams SET add_index = GREATEST(add_index, $2),"
+      + " settle_index = GREATEST(settle_index, $3), updated_at = $4 WHERE node = $1";
+  static final String FIND = "SELECT invoice_id, state FROM lightning_invoices WHERE payment_hash = $1";
+  static final String SET_STATE = "UPDATE lightning_invoices SET state = $2 WHERE payment_hash = $1";
+  static final String OPEN = "SELECT payment_hash FROM lightning_invoices WHERE node = $1 AND state = 'open'"
+      + " ORDER BY created_at LIMIT 1000";
+  /** Open LND invoices whose gateway invoice can no longer be paid (expired, invalid, or paid otherwise). */
+  static final String TO_CANCEL = "SELECT li.payment_hash FROM lightning_invoices li JOIN invoices i ON i.id = li.invoice_id"
+      + " WHERE li.node = $1 AND li.state = 'open' AND i.status <> 'New' LIMIT 500";
+  private static final long MAX_BACKOFF_MILLIS = 15_000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Settlement settlement;
+  private final Clock clock;
+  private final LndClient client;
+  private LndClient.Stream stream;
+  private Future<Void> tail = Future.succeededFuture();
+  private long addIndex;
+  private long settleIndex;
+  private long backoffMillis = 250;
+  private long retryTimer = -1;
+  private boolean stopped;
+  private volatile String state = "starting";
+  private volatile String lastError;
+  private volatile int connects;
+
+  public LightningListener(Vertx vertx, Pool pool, Settlement settlement, Clock clock, LndClient client) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.settlement = settlement;
+    this.clock = clock;
+    this.client = client;
+  }
+
+  /** Loads the persisted position and connects; connection failures are retried, never fatal. */
+  public Future<Void> start() {
+    return pool.preparedQuery(ENSURE).execute(Tuple.of(client.node(), now()))
+        .compose(v -> pool.preparedQuery(POSITION).execute(Tuple.of(client.node())))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          addIndex = r.getLong(0);
+          settleIndex = r.getLong(1);
+          connect();
+          return null;
+        });
+  }
+
+  private void connect() {
+    if (stopped) {
+      return;
+    }
+    state = "connecting";
+    // GetInfo first: a wrong macaroon or certificate shows up here with a clear message.
+    client.getInfo().onSuccess(info -> {
+      if (stopped) {
+        return;
+      }
+      LOG.info("LND {} ({}) reached; subscribing from add_index {} settle_index {}", client.node(),
+          info.getAlias(), addIndex, settleIndex);
+      stream = client.subscribeInvoices(addIndex, settleIndex, this::onInvoice, this::onEnd);
+      state = "streaming";
+      lastError = null;
+      connects++;
+      backoffMillis = 250;
+      reconcile().onFailure(err -> LOG.warn("LND {}: reconcile failed: {}", client.node(), err.getMessage()));
+    }).onFailure(this::onEnd);
+  }
+
+  private void onEnd(Throwable err) {
+    if (stopped) {
+      return;
+    }
+    stream = null;
+    lastError = err == null ? "the node ended the stream" : err.getMessage();
+    state = "disconnected";
+    LOG.warn("LND {}: invoice stream down ({}); retrying in {} ms", client.node(), lastError, backoffMillis);
+    retryTimer = vertx.setTimer(backoffMillis, id -> connect());
+    backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+  }
+
+  private void onInvoice(Invoice inv) {
+    tail = tail.compose(v -> apply(inv)).recover(err -> {
+      // Not advancing the index on failure: the event replays after the reconnect this forces.
+      LOG.warn("LND {}: could not apply invoice event: {}", client.node(), err.toString());
+      if (stream != null) {
+        stream.cancel();
+        onEnd(err);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> apply(Invoice inv) {
+    Future<Void> done = inv.getState() == Invoice.InvoiceState.SETTLED ? settled(inv) : Future.succeededFuture();
+    return done.compose(v -> {
+      long add = Math.max(addIndex, inv.getAddIndex());
+      long settle = Math.max(settleIndex, inv.getSettleIndex());
+      if (add == addIndex && settle == settleIndex) {
+        return Future.succeededFuture();
+      }
+      return pool.preparedQuery(ADVANCE).execute(Tuple.of(client.node(), add, settle, now())).map(rs -> {
+        addIndex = Math.max(addIndex, add);
+        settleIndex = Math.max(settleIndex, settle);
+        return null;
+      });
+    });
+  }
+
+  /** Records a settled LND invoice as a payment toward its gateway invoice (no-op if not ours or already recorded). */
+  Future<Void> settled(Invoice inv) {
+    String hash = HexFormat.of().formatHex(inv.getRHash().toByteArray());
+    return pool.preparedQuery(FIND).execute(Tuple.of(hash)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture();
+      }
+      String invoiceId = rows.iterator().next().getString("invoice_id");
+      long sats = inv.getAmtPaidMsat() / 1000; // msat below a sat are not the merchant's to count
+      if (sats <= 0) {
+        return pool.preparedQuery(SET_STATE).execute(Tuple.of(hash, "settled")).mapEmpty();
+      }
+      Instant at = inv.getSettleDate() > 0 ? Instant.ofEpochSecond(inv.getSettleDate()) : clock.instant();
+      String details = new JsonObject().put("preimage", HexFormat.of().formatHex(inv.getRPreimage().toByteArray()))
+          .put("amountPaidMsat", inv.getAmtPaidMsat()).encode();
+      return settlement.record(new DetectedPayment(LightningPaymentHandler.ID, hash, invoiceId, sats, PaymentFact.FINAL,
+              at, inv.getPaymentRequest(), details))
+          .compose(isNew -> pool.preparedQuery(SET_STATE).execute(Tuple.of(hash, "settled")))
+          .mapEmpty();
+    });
+  }
+
+  /** Looks up every open LND invoice of this node and applies what changed while we were not listening. */
+  Future<Void> reconcile() {
+    return pool.preparedQuery(OPEN).execute(Tuple.of(client.node())).compose(rows -> {
+      List<String> hashes = new ArrayList<>();
+      rows.forEach(r -> hashes.add(r.getString(0)));
+      Future<Void> chain = Future.succeededFuture();
+      for (String h : hashes) {
+        chain = chain.compose(v -> client.lookupInvoice(HexFormat.of().parseHex(h)).compose(inv -> switch (inv.getState()) {
+          case SETTLED -> settled(inv);
+          case CANCELED -> pool.preparedQuery(SET_STATE).execute(Tuple.of(h, "canceled")).<Void>mapEmpty();
+          default -> Future.<Void>succeededFuture();
+        }));
+      }
+      return chain;
+    });
+  }
+
+  /**
+   * Cancels on the node the open invoices of gateway invoices that left New (expired, invalid,
+   * paid another way), so they cannot be paid late. One that was settled meanwhile is recorded
+   * instead (PaidLate), never lost. Completes with how many were cancelled.
+   */
+  public Future<Integer> cancelUnpayable() {
+    return pool.preparedQuery(TO_CANCEL).execute(Tuple.of(client.node())).compose(rows -> {
+      List<String> hashes = new ArrayList<>();
+      rows.forEach(r -> hashes.add(r.getString(0)));
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (String h : hashes) {
+        byte[] hash = HexFormat.of().parseHex(h);
+        chain = chain.compose(n -> client.cancelInvoice(hash)
+            .compose(v -> pool.preparedQuery(SET_STATE).execute(Tuple.of(h, "canceled")).map(n + 1))
+            .recover(err -> client.lookupInvoice(hash).compose(inv -> inv.getState() == Invoice.InvoiceState.SETTLED
+                ? settled(inv).map(n) : Future.failedFuture(err))));
+      }
+      return chain;
+    });
+  }
+
+  /** Health: node, stream state, last persisted settle index, last error. */
+  public JsonObject status() {
+    return new JsonObject().put("node", client.node()).put("stream", state).put("addIndex", addIndex)
+        .put("settleIndex", settleIndex).put("connects", connects).put("error", lastError);
+  }
+
+  public boolean streaming() {
+    return "streaming".equals(state);
+  }
+
+  public LndClient client() {
+    return client;
+  }
+
+  public void stop() {
+    stopped = true;
+    state = "stopped";
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+    }
+    if (stream != null) {
+      stream.cancel();
+    }
+  }
+
+  private java.time.OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
+  }
+}

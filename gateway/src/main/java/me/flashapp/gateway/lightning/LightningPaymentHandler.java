@@ -1,0 +1,91 @@
+package me.flashapp.gateway.lightning;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import me.flashapp.gateway.invoice.Invoice;
+import me.flashapp.gateway.invoice.InvoicePaymentMethod;
+import me.flashapp.gateway.invoice.PaymentMethodConfigException;
+import me.flashapp.gateway.invoice.PaymentMethodHandler;
+import me.flashapp.gateway.store.Store;
+
+/**
+ * {@code BTC-LN}: a store connects an LND node (BTCPay's connection string, or the server's
+ * "Internal Node"); each invoice gets a BOLT11 from AddInvoice for the amount due, expiring with
+ * the invoice. The LND invoice is recorded in {@code lightning_invoices} so the listener can find
+ * the gateway invoice by payment hash.
+ */
+public final class LightningPaymentHandler implements PaymentMethodHandler {
+  public static final String ID = "BTC-LN";
+  static final String INSERT = "INSERT INTO lightning_invoices (payment_hash, invoice_id, node, value_msat, state,"
+      + " created_at) VALUES ($1, $2, $3, $4, 'open', $5)";
+
+  private final Vertx vertx;
+  private final LndNodes nodes;
+  private final Clock clock;
+  private final boolean devnet;
+
+  public LightningPaymentHandler(Vertx vertx, LndNodes nodes, Clock clock, boolean devnet) {
+    this.vertx = vertx;
+    this.nodes = nodes;
+    this.clock = clock;
+    this.devnet = devnet;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Future<JsonObject> validateConfig(Store store, JsonObject config) {
+    Object raw = config.getValue("connectionString");
+    if (raw != null && !(raw instanceof String)) {
+      return Future.failedFuture(new PaymentMethodConfigException(LndConnectionString.PATH, "must be a string"));
+    }
+    LndConnectionString c;
+    try {
+      c = LndConnectionString.parse((String) raw);
+    } catch (PaymentMethodConfigException e) {
+      return Future.failedFuture(e);
+    }
+    String normalized = c.internal() ? LndConnectionString.INTERNAL_NODE : ((String) raw).trim();
+    // Reading the named files now turns a wrong path into a 422 instead of failing invoices later.
+    Future<?> check = c.internal() ? Future.succeededFuture() : LndEndpoint.resolve(vertx, c);
+    return check.map(v -> new JsonObject().put("connectionString", normalized));
+  }
+
+  @Override
+  public Future<InvoicePaymentMethod> prepare(SqlConnection tx, Store store, Invoice invoice, JsonObject storeConfig) {
+    long msat = invoice.isTopUp() ? 0 : Math.multiplyExact(invoice.dueSats(), 1000L);
+    long expiry = Math.max(1, Duration.between(clock.instant(), invoice.expiresAt()).getSeconds());
+    var request = org.lightningj.lnd.proto.LightningApi.Invoice.newBuilder()
+        .setValueMsat(msat).setExpiry(expiry).setMemo(memo(store, invoice)).build();
+    return nodes.client(LndConnectionString.parse(storeConfig.getString("connectionString")))
+        .compose(client -> client.addInvoice(request).compose(added -> {
+          String hash = HexFormat.of().formatHex(added.getRHash().toByteArray());
+          String bolt11 = added.getPaymentRequest();
+          return tx.preparedQuery(INSERT)
+              .execute(Tuple.of(hash, invoice.id(), client.node(), Math.max(msat, 1), clock.instant().atOffset(ZoneOffset.UTC)))
+              .map(rs -> new InvoicePaymentMethod(ID, bolt11, "lightning:" + bolt11,
+                  new JsonObject().put("paymentHash", hash).encode()));
+        }));
+  }
+
+  @Override
+  public Future<JsonObject> devDefaultConfig(SqlConnection tx, Store store) {
+    return Future.succeededFuture(devnet ? new JsonObject().put("connectionString", LndConnectionString.INTERNAL_NODE)
+        : null);
+  }
+
+  private static String memo(Store store, Invoice invoice) {
+    String m = store.name() + " invoice " + invoice.id();
+    return m.length() > 200 ? m.substring(0, 200) : m;
+  }
+}

@@ -1,0 +1,181 @@
+package me.flashapp.gateway.lightning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import me.flashapp.gateway.devnet.LndSimulator;
+import me.flashapp.gateway.testing.Eventually;
+import me.flashapp.gateway.testing.Http;
+import me.flashapp.gateway.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.lightningj.lnd.proto.LightningApi;
+
+/** Dev mode: the gateway starts the LND simulator (gRPC + TLS on loopback) and stores get BTC-LN = Internal Node. */
+class LightningPaymentsTest {
+  static TestGateway gw;
+  static Http http;
+  static String store;
+  static final String ADMIN = TestGateway.ADMIN_KEY;
+
+  @BeforeAll
+  static void start() {
+    gw = TestGateway.start();
+    http = gw.http();
+    store = gw.createStore("Lightning Cafe");
+  }
+
+  @AfterAll
+  static void stop() {
+    gw.close();
+  }
+
+  static LndSimulator sim() {
+    return gw.gateway().lightning().simulator();
+  }
+
+  /** Creates an invoice of {@code sats} and returns {id, bolt11, paymentHash}. */
+  static JsonObject invoice(long sats) {
+    Http.Response r = http.post("/api/v1/stores/" + store + "/invoices",
+        "{\"amount\":\"" + sats + "\",\"currency\":\"SATS\"}", ADMIN);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    String id = r.json().getString("id");
+    JsonObject ln = http.get("/api/v1/stores/" + store + "/invoices/" + id + "/payment-methods", ADMIN).array()
+        .stream().map(o -> (JsonObject) o).filter(o -> o.getString("paymentMethodId").equals("BTC-LN")).findFirst()
+        .orElseThrow();
+    return new JsonObject().put("id", id).put("bolt11", ln.getString("destination"))
+        .put("link", ln.getString("paymentLink"))
+        .put("paymentHash", ln.getJsonObject("additionalData").getString("paymentHash"))
+        .put("createdTime", r.json().getLong("createdTime")).put("expirationTime", r.json().getLong("expirationTime"));
+  }
+
+  static String status(String id) {
+    JsonObject inv = http.get("/api/v1/stores/" + store + "/invoices/" + id, ADMIN).json();
+    return inv.getString("status") + "/" + inv.getString("additionalStatus");
+  }
+
+  static void awaitStatus(String id, String expected) {
+    Eventually.until(id + " becomes " + expected, () -> status(id).equals(expected));
+  }
+
+  @Test
+  void invoiceCarriesAValidBolt11AndSettlesWhenPaid() {
+    JsonObject inv = invoice(1234);
+    Bolt11Invoice bolt11 = Bolt11.decode(inv.getString("bolt11"));
+    assertThat(inv.getString("bolt11")).startsWith("lnbcrt");
+    assertThat(inv.getString("link")).isEqualTo("lightning:" + inv.getString("bolt11"));
+    assertThat(bolt11.amountMsat().getAsLong()).isEqualTo(1_234_000L);
+    assertThat(bolt11.paymentHashHex()).isEqualTo(inv.getString("paymentHash"));
+    assertThat(bolt11.timestamp()).isEqualTo(inv.getLong("createdTime"));
+    assertThat(bolt11.expiresAt().getEpochSecond()).isEqualTo(inv.getLong("expirationTime"));
+    assertThat(bolt11.payeeNodeKeyHex()).isEqualTo(sim().nodePubkeyHex());
+
+    Http.Response paid = http.post("/api/v1/dev/lightning/pay",
+        new JsonObject().put("paymentRequest", inv.getString("bolt11")).encode(), ADMIN);
+    assertThat(paid.status()).as(paid.toString()).isEqualTo(200);
+    assertThat(paid.json().getString("paymentHash")).isEqualTo(inv.getString("paymentHash"));
+    awaitStatus(inv.getString("id"), "Settled/None");
+
+    List<String> types = gw.sql("SELECT type FROM outbox_events WHERE invoice_id = $1 ORDER BY id", inv.getString("id"))
+        .stream().map(r -> r.getString("type")).toList();
+    assertThat(types).containsSubsequence("InvoiceCreated", "InvoiceReceivedPayment", "InvoicePaymentSettled",
+        "InvoiceSettled");
+    var payment = gw.sql("SELECT id, value_sats FROM invoice_payments WHERE invoice_id = $1", inv.getString("id"));
+    assertThat(payment).hasSize(1);
+    assertThat(payment.get(0).getString("id")).isEqualTo(inv.getString("paymentHash"));
+    assertThat(payment.get(0).getLong("value_sats")).isEqualTo(1234L);
+  }
+
+  @Test
+  void overpaymentIsRecordedAsPaidOver() {
+    JsonObject inv = invoice(1000);
+    assertThat(sim().settle(inv.getString("paymentHash"), 1_500_999)).isEqualTo(LndSimulator.PayResult.SETTLED);
+    awaitStatus(inv.getString("id"), "Settled/PaidOver");
+    assertThat(gw.sql("SELECT value_sats FROM invoice_payments WHERE invoice_id = $1", inv.getString("id")).get(0)
+        .getLong("value_sats")).isEqualTo(1500L); // msat below a sat are floored
+  }
+
+  @Test
+  void aCutStreamResumesWithNothingLostOrDoubled() {
+    JsonObject a = invoice(100);
+    JsonObject b = invoice(200);
+    JsonObject c = invoice(300);
+    sim().pay(a.getString("bolt11"));
+    awaitStatus(a.getString("id"), "Settled/None");
+    int before = gw.gateway().lightning().listeners().get(0).status().getInteger("connects");
+    sim().cutStreams();
+    // Paid while the gateway has no stream: picked up by the settle-index replay or the reconcile.
+    sim().pay(b.getString("bolt11"));
+    Eventually.until("stream back", () -> gw.gateway().lightning().listeners().get(0).status()
+        .getInteger("connects") > before && sim().subscriberCount() == 1);
+    sim().pay(c.getString("bolt11"));
+    for (JsonObject inv : List.of(a, b, c)) {
+      awaitStatus(inv.getString("id"), "Settled/None");
+      assertThat(gw.sql("SELECT count(*) AS n FROM invoice_payments WHERE invoice_id = $1", inv.getString("id"))
+          .get(0).getLong("n")).isEqualTo(1L);
+      assertThat(gw.sql("SELECT count(*) AS n FROM outbox_events WHERE invoice_id = $1 AND type = 'InvoiceSettled'",
+          inv.getString("id")).get(0).getLong("n")).isEqualTo(1L);
+    }
+    Eventually.until("settle index persisted", () -> gw.sql("SELECT settle_index FROM lightning_streams").get(0)
+        .getLong("settle_index") >= 3);
+  }
+
+  @Test
+  void expiryCancelsTheInvoiceOnTheNode() {
+    JsonObject inv = invoice(500);
+    gw.clock.advance(Duration.ofMinutes(16));
+    TestGateway.await(gw.gateway().expirer().sweep());
+    assertThat(status(inv.getString("id"))).isEqualTo("Expired/None");
+    assertThat(TestGateway.await(gw.gateway().lightning().cancelUnpayable())).isGreaterThanOrEqualTo(1);
+    assertThat(sim().invoice(inv.getString("paymentHash")).getState()).isEqualTo(LightningApi.Invoice.InvoiceState.CANCELED);
+    Http.Response late = http.post("/api/v1/dev/lightning/pay",
+        new JsonObject().put("paymentRequest", inv.getString("bolt11")).encode(), ADMIN);
+    assertThat(late.status()).isEqualTo(400);
+    assertThat(late.json().getString("code")).isEqualTo("lightning-invoice-canceled");
+  }
+
+  @Test
+  void aSettleRacingExpiryIsRecordedAsPaidLate() {
+    JsonObject inv = invoice(700);
+    gw.clock.advance(Duration.ofMinutes(16));
+    // Paid on the node after the expiry time, before the gateway swept it: recorded, PaidLate.
+    sim().pay(inv.getString("bolt11"));
+    TestGateway.await(gw.gateway().expirer().sweep());
+    TestGateway.await(gw.gateway().lightning().cancelUnpayable());
+    awaitStatus(inv.getString("id"), "Expired/PaidLate");
+    assertThat(gw.sql("SELECT count(*) AS n FROM invoice_payments WHERE invoice_id = $1", inv.getString("id"))
+        .get(0).getLong("n")).isEqualTo(1L);
+  }
+
+  @Test
+  void badConnectionStringsAre422() {
+    for (String cs : List.of("", "type=lnd-rest;server=https://h:1;macaroon=00;certthumbprint=" + "a".repeat(64),
+        "type=lnd-grpc;server=http://h:1;macaroon=00;certthumbprint=" + "a".repeat(64),
+        "type=lnd-grpc;server=https://h:1;macaroon=zz;certthumbprint=" + "a".repeat(64),
+        "type=lnd-grpc;server=https://h:1;macaroon=00",
+        "type=lnd-grpc;server=https://h:1;macaroon=00;certthumbprint=abc",
+        "type=lnd-grpc;server=https://h:1;macaroonfilepath=/nonexistent/admin.macaroon;certthumbprint=" + "a".repeat(64),
+        "type=lnd-grpc;server=https://h:1;macaroon=00;certthumbprint=" + "a".repeat(64) + ";bogus=1")) {
+      Http.Response r = http.put("/api/v1/stores/" + store + "/payment-methods/BTC-LN",
+          new JsonObject().put("enabled", true).put("config", new JsonObject().put("connectionString", cs)).encode(), ADMIN);
+      assertThat(r.status()).as(cs + " → " + r).isEqualTo(422);
+      assertThat(r.array().getJsonObject(0).getString("path")).isEqualTo("config.connectionString");
+      assertThat(r.body()).doesNotContain("macaroon=00");
+    }
+    Http.Response ok = http.put("/api/v1/stores/" + store + "/payment-methods/BTC-LN",
+        "{\"enabled\":true,\"config\":{\"connectionString\":\"Internal Node\"}}", ADMIN);
+    assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+  }
+
+  @Test
+  void healthReportsTheNodeAndStream() {
+    JsonObject lnd = http.get("/api/v1/health", null).json().getJsonObject("dependencies").getJsonObject("lnd");
+    assertThat(lnd.getString("status")).isEqualTo("up");
+    assertThat(lnd.getString("stream")).isEqualTo("streaming");
+    assertThat(lnd.getString("pubkey")).isEqualTo(sim().nodePubkeyHex());
+    assertThat(lnd.containsKey("settleIndex")).isTrue();
+  }
+}
