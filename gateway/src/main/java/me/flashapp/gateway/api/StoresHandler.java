@@ -111,6 +111,9 @@ public final class StoresHandler {
    */
   private Store read(Fields f, Store current) {
     String name = f.string("name", current == null, 100);
+    if (current != null && name != null && name.isBlank()) {
+      f.error("name", "must not be empty"); // PUT: absent keeps the name, blank would erase it
+    }
     String website = f.string("website", false, 500);
     String currencyText = f.string("defaultCurrency", false, 10);
     String currency = currencyText == null ? null : Currencies.normalize(currencyText).orElse(null);
@@ -154,7 +157,7 @@ public final class StoresHandler {
         .put("invoiceExpiration", s.invoiceExpiration())
         .put("monitoringExpiration", s.monitoringExpiration())
         .put("speedPolicy", s.speedPolicy().name())
-        .put("paymentTolerance", s.paymentTolerance().stripTrailingZeros())
+        .put("paymentTolerance", new BigDecimal(s.paymentTolerance().stripTrailingZeros().toPlainString())) // 10, not 1E+1
         .put("createdTime", s.createdAt().getEpochSecond());
   }
 }

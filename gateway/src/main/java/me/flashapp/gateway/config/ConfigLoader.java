@@ -48,7 +48,8 @@ public final class ConfigLoader {
   static Map<String, String> fromEnvironment(Map<String, String> env) {
     Map<String, String> out = new LinkedHashMap<>();
     env.forEach((name, value) -> {
-      if (name.startsWith(ENV_PREFIX) && !name.equals("GATEWAY_CONFIG_FILE")) {
+      // blank = unset, so the file's value (or the default) still applies
+      if (name.startsWith(ENV_PREFIX) && !name.equals("GATEWAY_CONFIG_FILE") && value != null && !value.isBlank()) {
         out.put(camelCase(name.substring(ENV_PREFIX.length())), value);
       }
     });
@@ -69,7 +70,9 @@ public final class ConfigLoader {
     Map<String, String> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      out.put(e.getKey(), flatten(e.getKey(), e.getValue()));
+      if (!e.getValue().isNull()) { // "databaseUrl: ~" means unset, not the text "null"
+        out.put(e.getKey(), flatten(e.getKey(), e.getValue()));
+      }
     }
     return out;
   }

@@ -152,8 +152,13 @@ public record GatewayConfig(
         + ", database=" + (databaseUrl == null ? "embedded" : DatabaseUrls.redact(databaseUrl))
         + ", bootstrapApiKey=" + (bootstrapApiKey == null ? "unset" : "set")
         + ", publicUrl=" + publicUrl + ", rates=" + rates.keySet()
-        + ", bitcoind=" + (bitcoindRpcUrl == null ? "devnet" : bitcoindRpcUrl)
-        + ", lnd=" + (lndGrpcUrl == null ? "devnet" : lndGrpcUrl) + "]";
+        + ", bitcoind=" + (bitcoindRpcUrl == null ? "devnet" : withoutUserInfo(bitcoindRpcUrl))
+        + ", lnd=" + (lndGrpcUrl == null ? "devnet" : withoutUserInfo(lndGrpcUrl)) + "]";
+  }
+
+  /** {@code http://user:pass@node:8332} → {@code http://***@node:8332}: RPC URLs often carry credentials. */
+  private static String withoutUserInfo(String url) {
+    return url.replaceFirst("//[^/@]*@", "//***@");
   }
 
   /** Parses values with messages that name the environment variable. */

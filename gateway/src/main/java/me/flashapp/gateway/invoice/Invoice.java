@@ -46,6 +46,7 @@ public record Invoice(
       return 1;
     }
     BigDecimal slack = BigDecimal.valueOf(dueSats).multiply(paymentTolerance).movePointLeft(2);
-    return dueSats - slack.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+    // at least one sat: a 100% tolerance must not count an unpaid invoice as paid
+    return Math.max(1, dueSats - slack.setScale(0, java.math.RoundingMode.FLOOR).longValueExact());
   }
 }

@@ -94,9 +94,8 @@ public final class InvoiceStateMachine {
     }
 
     // Processing: settle once enough is confirmed, or give up when monitoring ends.
-    if (overPaid) {
-      additional = AdditionalStatus.PaidOver;
-    }
+    // recomputed, not only raised: an invalidated payment may leave the price covered but no longer exceeded
+    additional = overPaid ? AdditionalStatus.PaidOver : AdditionalStatus.None;
     if (confirmedPaid >= minimum) {
       status = InvoiceStatus.Settled;
       events.add(new StatusEvent(EventType.InvoiceSettled, overPaid, false, false, false));

@@ -1,0 +1,95 @@
+package me.flashapp.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.util.Map;
+import me.flashapp.gateway.Gateway;
+import me.flashapp.gateway.config.GatewayConfig;
+import me.flashapp.gateway.testing.Http;
+import me.flashapp.gateway.testing.TestDatabases;
+import me.flashapp.gateway.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Health, metrics and the answers to requests no route takes. The gateway here is started the way
+ * {@code Main} starts it ({@link Gateway#start(GatewayConfig)}: own Vert.x with Micrometer metrics),
+ * so {@code /metrics} exists.
+ */
+class HealthAndMetricsTest {
+  static final String ADMIN = TestGateway.ADMIN_KEY;
+  static Gateway gateway;
+  static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    GatewayConfig config = GatewayConfig.from(Map.of(
+        "httpPort", "0",
+        "httpInstances", "1",
+        "databaseUrl", TestDatabases.newDatabaseUrl(),
+        "dataDir", Files.createTempDirectory("gateway-health").toString(),
+        "bootstrapApiKey", ADMIN,
+        "expirySweepMillis", "3600000"));
+    gateway = TestGateway.await(Gateway.start(config));
+    http = new Http(gateway.httpPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    TestGateway.await(gateway.stop());
+  }
+
+  static void assertJsonError(Http.Response r, int status, String code) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    assertThat(r.header("Content-Type")).startsWith("application/json");
+    assertThat(r.json().getString("code")).isEqualTo(code);
+    assertThat(r.json().getString("message")).isNotBlank();
+  }
+
+  @Test
+  void healthIsPublicAndReportsTheDatabase() {
+    Http.Response r = http.get("/api/v1/health", null);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("Content-Type")).startsWith("application/json");
+    JsonObject body = r.json();
+    assertThat(body.getString("status")).isEqualTo("ok");
+    assertThat(body.getBoolean("synchronized")).isTrue();
+    JsonObject db = body.getJsonObject("dependencies").getJsonObject("database");
+    assertThat(db.getString("status")).isEqualTo("up");
+    assertThat(db.getBoolean("embedded")).isFalse();
+    // a key is not needed, and an invalid one does not turn health into a 401
+    assertThat(http.get("/api/v1/health", "not-a-key-0000000000000").status()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownRoutesAre404Json() {
+    assertJsonError(http.get("/nope", null), 404, "not-found");
+    assertJsonError(http.get("/api/v1/nope", ADMIN), 404, "not-found");
+    assertJsonError(http.get("/api/v1/stores/x/y/z", ADMIN), 404, "not-found");
+    // under /api/v1 authentication comes first: without a key, no hint of what exists
+    assertJsonError(http.get("/api/v1/nope", null), 401, "unauthenticated");
+  }
+
+  @Test
+  void aWrongMethodIsAJsonError() {
+    for (String[] c : new String[][] {{"PATCH", "/api/v1/stores"}, {"DELETE", "/api/v1/health"},
+        {"PUT", "/api/v1/api-keys/current"}, {"GET", "/api/v1/stores/abc/invoices/def/status"}}) {
+      Http.Response r = http.send(c[0], c[1], null, ADMIN, Map.of());
+      assertThat(r.status()).as(c[0] + " " + c[1] + " → " + r).isIn(404, 405);
+      assertJsonError(r, r.status(), r.status() == 405 ? "method-not-allowed" : "not-found");
+    }
+    assertJsonError(http.send("PATCH", "/api/v1/stores", null, ADMIN, Map.of()), 405, "method-not-allowed");
+  }
+
+  @Test
+  void metricsArePublishedForPrometheus() {
+    assertThat(http.get("/api/v1/health", null).status()).isEqualTo(200);
+    Http.Response r = http.get("/metrics", null);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("Content-Type")).startsWith("text/plain");
+    assertThat(r.body()).contains("vertx_http_server_requests").contains("jvm_memory_used_bytes");
+  }
+}
