@@ -119,7 +119,7 @@ public final class Gateway {
       }
     };
     var handlers = new ApiRouter.Handlers(auth, health,
-        new ApiKeysHandler(pool, auth, idempotency, clock),
+        new ApiKeysHandler(pool, auth, clock),
         new StoresHandler(pool, idempotency, clock, (tx, store) -> devnet
             ? methods.applyDevDefaults(tx, store, clock.instant()) : Future.succeededFuture()),
         new InvoicesHandler(pool, invoices, rates, idempotency, links),

@@ -80,7 +80,7 @@ public final class InvoicesHandler {
     if (!Ids.looksLikeId(id)) {
       throw ApiException.invoiceNotFound();
     }
-    InvoiceRepository.find(pool, id).onSuccess(inv -> {
+    InvoiceRepository.findLive(pool, id).onSuccess(inv -> {
       if (inv == null || !key.can(Policies.STORE_VIEW_INVOICES, inv.storeId())) {
         ctx.fail(ApiException.invoiceNotFound());
       } else {
@@ -154,7 +154,7 @@ public final class InvoicesHandler {
     if (!Ids.looksLikeId(invoiceId)) {
       return Future.failedFuture(ApiException.invoiceNotFound());
     }
-    return InvoiceRepository.find(pool, invoiceId).map(inv -> {
+    return InvoiceRepository.findLive(pool, invoiceId).map(inv -> {
       if (inv == null || !inv.storeId().equals(storeId)) {
         throw ApiException.invoiceNotFound();
       }

@@ -108,7 +108,7 @@ public final class PaymentMethodsHandler {
     if (!Ids.looksLikeId(invoiceId)) {
       throw ApiException.invoiceNotFound();
     }
-    InvoiceRepository.find(pool, invoiceId).compose(inv -> {
+    InvoiceRepository.findLive(pool, invoiceId).compose(inv -> {
       if (inv == null || !inv.storeId().equals(storeId)) {
         throw ApiException.invoiceNotFound();
       }

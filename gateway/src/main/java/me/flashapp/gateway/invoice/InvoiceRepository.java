@@ -21,6 +21,9 @@ public final class InvoiceRepository {
       + " monitoring_expires_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE, $10::text::jsonb, $11::text::jsonb,"
       + " $12, $13, $14, $15, $16, 0)";
   static final String FIND = "SELECT " + COLUMNS + " FROM invoices WHERE id = $1";
+  /** For the API: an invoice of a retired store is gone with its store. */
+  static final String FIND_LIVE = FIND + " AND EXISTS (SELECT 1 FROM stores s WHERE s.id = invoices.store_id"
+      + " AND s.deleted_at IS NULL)";
   static final String FIND_FOR_UPDATE = FIND + " FOR UPDATE";
   static final String UPDATE_STATUS = "UPDATE invoices SET status = $2, additional_status = $3, version = version + 1"
       + " WHERE id = $1 AND version = $4";
@@ -43,6 +46,11 @@ public final class InvoiceRepository {
   /** The invoice, or null. */
   public static Future<Invoice> find(SqlClient db, String id) {
     return db.preparedQuery(FIND).execute(Tuple.of(id)).map(InvoiceRepository::first);
+  }
+
+  /** The invoice if its store is live (not retired), or null. */
+  public static Future<Invoice> findLive(SqlClient db, String id) {
+    return db.preparedQuery(FIND_LIVE).execute(Tuple.of(id)).map(InvoiceRepository::first);
   }
 
   /** The invoice locked for the rest of the transaction, or null. */
