@@ -73,6 +73,17 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
+  /** Stops the gateway, runs {@code whileStopped} (e.g. payments it must catch up on), starts it again. */
+  public void restart(Runnable whileStopped) {
+    try {
+      await(gateway.stop());
+      whileStopped.run();
+      startGateway();
+    } catch (Exception e) {
+      throw new IllegalStateException("restart failed", e);
+    }
+  }
+
   public Http http() {
     return http;
   }
