@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import me.flashapp.gateway.bitcoin.DerivationScheme;
 import me.flashapp.gateway.bitcoin.Network;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.settlement.Settlement;
@@ -63,6 +64,13 @@ public final class ChainModule {
 
   /** Subscribes, then catches up; completes when the first catch-up is done (or has failed and is retrying). */
   public Future<Void> start(Endpoints e) {
+    // bitcoinj's first derivation initializes its curve tables (seconds on a slow machine): do it
+    // here, off the event loop, rather than in the first store or invoice request.
+    return vertx.executeBlocking(() -> DerivationScheme.parse(ChainPaymentHandler.DEVNET_VPUB, Network.REGTEST)
+        .deriveScript(0)).compose(warm -> subscribeAndSync(e));
+  }
+
+  private Future<Void> subscribeAndSync(Endpoints e) {
     Promise<Void> started = Promise.promise();
     context.runOnContext(v -> {
       rpc = new BitcoindRpc(vertx, e.rpcUrl(), e.rpcUser(), e.rpcPassword(), e.rpcCookieFile());
