@@ -1,7 +1,6 @@
 package me.flashapp.gateway.chain;
 
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -116,9 +115,5 @@ final class ChainRepository {
 
   Future<Void> deleteFrom(int height) {
     return pool.preparedQuery(DELETE_BLOCK).execute(Tuple.of(height)).mapEmpty();
-  }
-
-  static Buffer bytes(byte[] b) {
-    return Buffer.buffer(b);
   }
 }

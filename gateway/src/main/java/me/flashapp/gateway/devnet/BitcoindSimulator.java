@@ -237,8 +237,4 @@ public final class BitcoindSimulator {
       }
     });
   }
-
-  Vertx vertx() {
-    return vertx;
-  }
 }
