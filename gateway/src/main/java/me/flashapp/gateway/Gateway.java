@@ -15,6 +15,7 @@ import java.util.List;
 import me.flashapp.gateway.api.ApiKeyRepository;
 import me.flashapp.gateway.api.ApiKeysHandler;
 import me.flashapp.gateway.api.ApiRouter;
+import me.flashapp.gateway.api.DevChainHandler;
 import me.flashapp.gateway.api.Auth;
 import me.flashapp.gateway.api.Health;
 import me.flashapp.gateway.api.HttpVerticle;
@@ -25,8 +26,10 @@ import me.flashapp.gateway.api.Permission;
 import me.flashapp.gateway.api.PaymentMethodsHandler;
 import me.flashapp.gateway.api.Policies;
 import me.flashapp.gateway.api.StoresHandler;
+import me.flashapp.gateway.chain.ChainModule;
 import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.db.Database;
+import me.flashapp.gateway.devnet.BitcoindSimulator;
 import me.flashapp.gateway.invoice.InvoiceExpirer;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.PaymentMethods;
@@ -50,7 +53,8 @@ public final class Gateway {
   private final String httpDeployment;
   private final int httpPort;
   private final InvoiceService invoices;
-  private Lightning lightning; // Lightning (issue 4): set once by assemble
+  private Lightning lightning; // set once by assemble
+  private ChainModule chain; // set once by assemble
 
   private Gateway(Vertx vertx, boolean ownsVertx, GatewayConfig config, Database database, InvoiceExpirer expirer,
                   String httpDeployment, int httpPort, InvoiceService invoices) {
@@ -106,6 +110,11 @@ public final class Gateway {
     var idempotency = new Idempotency(pool, clock);
     var links = new Links(config.publicUrl());
     var health = new Health();
+    // On-chain payments (chain package); see startChain.
+    var chain = new ChainModule(vertx, config.network(), config.devnetChain(), pool, invoices, clock);
+    methods.register(chain.handler());
+    health.register("bitcoind", chain::health);
+    var devChain = config.devnetChain() ? new DevChainHandler() : null;
     boolean devnet = config.devnetChain() || config.devnetLightning();
     health.register("database", () -> pool.query("SELECT 1").execute()
         .map(rs -> new JsonObject().put("status", "up").put("embedded", db.embedded())));
@@ -124,23 +133,45 @@ public final class Gateway {
             ? methods.applyDevDefaults(tx, store, clock.instant()) : Future.succeededFuture()),
         new InvoicesHandler(pool, invoices, rates, idempotency, links),
         new PaymentMethodsHandler(pool, methods, clock),
-        registry, lightningRoutes);
+        registry, lightningRoutes, devChain);
 
     var expirer = new InvoiceExpirer(vertx, pool, invoices);
     expirer.start(config.expirySweepMillis());
     vertx.setPeriodic(3_600_000, id -> idempotency.purgeExpired()
         .onFailure(err -> LOG.warn("idempotency purge failed: {}", err.toString())));
-    return Lightning.start(vertx, config, pool, invoices, methods, clock).onSuccess(l -> ln[0] = l)
+    return startChain(vertx, config, chain, devChain)
+        .compose(v -> Lightning.start(vertx, config, pool, invoices, methods, clock))
+        .onSuccess(l -> ln[0] = l)
         .compose(l -> deployHttp(vertx, config, handlers).map(d -> {
           LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
           Gateway g = new Gateway(vertx, ownsVertx, config, db, expirer, d.id, d.port, invoices);
           g.lightning = l;
+          g.chain = chain;
           return g;
         }).onFailure(err -> vertx.executeBlocking(() -> {
           l.stop();
           return null;
         })))
-        .onFailure(err -> expirer.stop());
+        .onFailure(err -> {
+          expirer.stop();
+          chain.stop();
+        });
+  }
+
+  /** Connects the chain listener to bitcoind, or in devnet mode to a simulator started here. */
+  private static Future<Void> startChain(Vertx vertx, GatewayConfig config, ChainModule chain, DevChainHandler dev) {
+    if (!config.devnetChain()) {
+      return chain.start(new ChainModule.Endpoints(config.bitcoindRpcUrl(), config.bitcoindRpcUser(),
+          config.bitcoindRpcPassword(), config.bitcoindRpcCookieFile(), config.bitcoindZmqRawtx(),
+          config.bitcoindZmqRawblock(), config.bitcoindZmqSequence()));
+    }
+    return BitcoindSimulator.start(vertx).compose(sim -> {
+      dev.attach(sim);
+      chain.closeWith(sim::close);
+      String zmq = sim.zmqEndpoint();
+      return chain.start(new ChainModule.Endpoints(sim.rpcUrl(), BitcoindSimulator.RPC_USER,
+          BitcoindSimulator.RPC_PASSWORD, null, zmq, zmq, zmq));
+    });
   }
 
   private record Deployment(String id, int port) {}
@@ -204,6 +235,7 @@ public final class Gateway {
   public Future<Void> stop() {
     LOG.info("stopping");
     expirer.stop();
+    chain.stop();
     // A context-free promise: its listeners must still run after Vert.x's event loops are gone.
     Promise<Void> stopped = Promise.promise();
     vertx.undeploy(httpDeployment)

@@ -18,7 +18,8 @@ public final class ApiRouter {
   public record Handlers(Auth auth, Health health, ApiKeysHandler apiKeys, StoresHandler stores,
                          InvoicesHandler invoices, PaymentMethodsHandler paymentMethods,
                          PrometheusMeterRegistry metrics,
-                         Consumer<Router> extraRoutes) {}
+                         Consumer<Router> extraRoutes,
+                         DevChainHandler devChain) {}
 
   public static Router create(Vertx vertx, Handlers h) {
     Router router = Router.router(vertx);
@@ -57,6 +58,12 @@ public final class ApiRouter {
     router.get("/api/v1/stores/:storeId/payment-methods/:methodId").handler(h.paymentMethods()::get);
     router.put("/api/v1/stores/:storeId/payment-methods/:methodId").handler(h.paymentMethods()::put);
     router.delete("/api/v1/stores/:storeId/payment-methods/:methodId").handler(h.paymentMethods()::delete);
+
+    if (h.devChain() != null) { // devnet only: drives the bitcoind simulator
+      router.post("/api/v1/dev/chain/send").handler(h.devChain()::send);
+      router.post("/api/v1/dev/chain/mine").handler(h.devChain()::mine);
+      router.post("/api/v1/dev/chain/reorg").handler(h.devChain()::reorg);
+    }
 
     if (h.extraRoutes() != null) {
       h.extraRoutes().accept(router);
