@@ -1,5 +1,7 @@
 package me.flashapp.gateway.config;
 
+import me.flashapp.gateway.bitcoin.Network;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
