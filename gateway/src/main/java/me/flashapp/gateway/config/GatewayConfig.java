@@ -40,7 +40,9 @@ public record GatewayConfig(
     String bitcoindZmqSequence,
     String lndGrpcUrl,
     String lndMacaroonPath,
-    String lndTlsCertPath) {
+    String lndTlsCertPath,
+    // Flash Cards: 32-byte AES key (64 hex) sealing the card issuer key; unset = generated into dataDir.
+    String cardMasterKey) {
 
   /** Defaults in code; a file and the environment override them. */
   static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -60,6 +62,7 @@ public record GatewayConfig(
       "bitcoindRpcUrl", "bitcoindRpcUser", "bitcoindRpcPassword", "bitcoindRpcCookieFile",
       "bitcoindZmqRawtx", "bitcoindZmqRawblock", "bitcoindZmqSequence",
       "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath",
+      "cardMasterKey",
       // read by logback.xml straight from the environment
       "logLevel", "httpLogLevel");
 
@@ -99,7 +102,8 @@ public record GatewayConfig(
         v.get("bitcoindZmqSequence"),
         r.url("lndGrpcUrl"),
         v.get("lndMacaroonPath"),
-        v.get("lndTlsCertPath"));
+        v.get("lndTlsCertPath"),
+        r.hexKey("cardMasterKey", 32));
     config.validate();
     return config;
   }
@@ -136,7 +140,7 @@ public record GatewayConfig(
     return new GatewayConfig(port, httpHost, httpInstances, dataDir, network, databaseUrl, databasePoolSize,
         bootstrapApiKey, publicUrl, rates, expirySweepMillis, shutdownGraceMillis, bitcoindRpcUrl, bitcoindRpcUser,
         bitcoindRpcPassword, bitcoindRpcCookieFile, bitcoindZmqRawtx, bitcoindZmqRawblock, bitcoindZmqSequence,
-        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath);
+        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, cardMasterKey);
   }
 
   @Override
@@ -147,7 +151,8 @@ public record GatewayConfig(
         + ", bootstrapApiKey=" + (bootstrapApiKey == null ? "unset" : "set")
         + ", publicUrl=" + publicUrl + ", rates=" + rates.keySet()
         + ", bitcoind=" + (bitcoindRpcUrl == null ? "devnet" : bitcoindRpcUrl)
-        + ", lnd=" + (lndGrpcUrl == null ? "devnet" : lndGrpcUrl) + "]";
+        + ", lnd=" + (lndGrpcUrl == null ? "devnet" : lndGrpcUrl)
+        + ", cardMasterKey=" + (cardMasterKey == null ? "unset" : "set") + "]";
   }
 
   /** Parses values with messages that name the environment variable. */
@@ -171,6 +176,15 @@ public record GatewayConfig(
         throw new ConfigException(ConfigLoader.envName(key) + ": must be at least 16 characters");
       }
       return s;
+    }
+
+    /** Hex of exactly {@code bytes} bytes, or null; the message never echoes the value (a secret). */
+    String hexKey(String key, int bytes) {
+      String s = v.get(key);
+      if (s != null && !s.matches("[0-9a-fA-F]{" + bytes * 2 + "}")) {
+        throw new ConfigException(ConfigLoader.envName(key) + ": must be " + bytes * 2 + " hex characters");
+      }
+      return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 
     String url(String key) {
