@@ -15,6 +15,8 @@ import java.util.List;
 import me.flashapp.gateway.api.ApiKeyRepository;
 import me.flashapp.gateway.api.ApiKeysHandler;
 import me.flashapp.gateway.api.ApiRouter;
+import me.flashapp.gateway.api.BoltCardPages;
+import me.flashapp.gateway.api.CardsHandler;
 import me.flashapp.gateway.api.Auth;
 import me.flashapp.gateway.api.Health;
 import me.flashapp.gateway.api.HttpVerticle;
@@ -25,12 +27,16 @@ import me.flashapp.gateway.api.Permission;
 import me.flashapp.gateway.api.PaymentMethodsHandler;
 import me.flashapp.gateway.api.Policies;
 import me.flashapp.gateway.api.StoresHandler;
+import me.flashapp.gateway.card.CardIssuer;
+import me.flashapp.gateway.card.CardTaps;
+import me.flashapp.gateway.card.CardTopups;
 import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.db.Database;
 import me.flashapp.gateway.invoice.InvoiceExpirer;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.PaymentMethods;
 import me.flashapp.gateway.money.StaticRateProvider;
+import me.flashapp.gateway.settlement.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +55,10 @@ public final class Gateway {
   private final String httpDeployment;
   private final int httpPort;
   private final InvoiceService invoices;
+  private final CardTaps cardTaps;
 
   private Gateway(Vertx vertx, boolean ownsVertx, GatewayConfig config, Database database, InvoiceExpirer expirer,
-                  String httpDeployment, int httpPort, InvoiceService invoices) {
+                  String httpDeployment, int httpPort, InvoiceService invoices, CardTaps cardTaps) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.config = config;
@@ -60,6 +67,7 @@ public final class Gateway {
     this.httpDeployment = httpDeployment;
     this.httpPort = httpPort;
     this.invoices = invoices;
+    this.cardTaps = cardTaps;
   }
 
   /** Starts a gateway on its own Vert.x instance, with Prometheus metrics and the system clock. */
@@ -80,7 +88,8 @@ public final class Gateway {
     LOG.info("starting with {}", config);
     return Database.open(vertx, config.databaseUrl(), config.dataDir(), config.databasePoolSize())
         .compose(db -> bootstrap(db, config, clock)
-            .compose(v -> assemble(vertx, ownsVertx, config, clock, registry, db))
+            .compose(v -> CardIssuer.load(vertx, db.pool(), config.dataDir(), config.cardMasterKey(), clock))
+            .compose(cardIssuer -> assemble(vertx, ownsVertx, config, clock, registry, db, cardIssuer))
             .onFailure(err -> db.close(vertx)));
   }
 
@@ -95,7 +104,7 @@ public final class Gateway {
   }
 
   private static Future<Gateway> assemble(Vertx vertx, boolean ownsVertx, GatewayConfig config, Clock clock,
-                                          PrometheusMeterRegistry registry, Database db) {
+                                          PrometheusMeterRegistry registry, Database db, CardIssuer cardIssuer) {
     var pool = db.pool();
     var rates = new StaticRateProvider(config.rates());
     var methods = new PaymentMethods();
@@ -107,19 +116,28 @@ public final class Gateway {
     boolean devnet = config.devnetChain() || config.devnetLightning();
     health.register("database", () -> pool.query("SELECT 1").execute()
         .map(rs -> new JsonObject().put("status", "up").put("embedded", db.embedded())));
+    var invoicesHandler = new InvoicesHandler(pool, invoices, rates, idempotency, links);
+    // Flash Cards: tap-to-pay (the POS hub calls cardTaps()), top-ups credited on settlement, card API and pages.
+    invoices.onSettled(new CardTopups(clock));
+    var cardTaps = CardTaps.withDefaultLimits(pool, cardIssuer, new Settlement(pool, invoices, clock), clock);
+    var cards = new CardsHandler(pool, cardIssuer, invoices, invoicesHandler, idempotency, links, clock);
+    var cardPages = new BoltCardPages(pool, cardTaps);
     var handlers = new ApiRouter.Handlers(auth, health,
         new ApiKeysHandler(pool, auth, idempotency, clock),
         new StoresHandler(pool, idempotency, clock, (tx, store) -> devnet
             ? methods.applyDevDefaults(tx, store, clock.instant()) : Future.succeededFuture()),
-        new InvoicesHandler(pool, invoices, rates, idempotency, links),
+        invoicesHandler,
         new PaymentMethodsHandler(pool, methods, clock),
-        registry, null);
+        registry, router -> {
+          cards.routes(router);
+          cardPages.routes(router);
+        });
 
     var expirer = new InvoiceExpirer(vertx, pool, invoices);
     expirer.start(config.expirySweepMillis());
     return deployHttp(vertx, config, handlers).map(d -> {
       LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
-      return new Gateway(vertx, ownsVertx, config, db, expirer, d.id, d.port, invoices);
+      return new Gateway(vertx, ownsVertx, config, db, expirer, d.id, d.port, invoices, cardTaps);
     });
   }
 
@@ -166,6 +184,11 @@ public final class Gateway {
 
   public InvoiceService invoices() {
     return invoices;
+  }
+
+  /** Tap-to-pay with Flash Cards (for the POS hub's cardPayment message). */
+  public CardTaps cardTaps() {
+    return cardTaps;
   }
 
   public InvoiceExpirer expirer() {
