@@ -8,24 +8,32 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import me.flashapp.gateway.api.ApiKeyRepository;
 import me.flashapp.gateway.api.ApiKeysHandler;
 import me.flashapp.gateway.api.ApiRouter;
-import me.flashapp.gateway.api.DevChainHandler;
 import me.flashapp.gateway.api.Auth;
+import me.flashapp.gateway.api.BoltCardPages;
+import me.flashapp.gateway.api.CardsHandler;
+import me.flashapp.gateway.api.DevChainHandler;
+import me.flashapp.gateway.api.DevLightningHandler;
 import me.flashapp.gateway.api.Health;
 import me.flashapp.gateway.api.HttpVerticle;
 import me.flashapp.gateway.api.Idempotency;
 import me.flashapp.gateway.api.InvoicesHandler;
 import me.flashapp.gateway.api.Links;
-import me.flashapp.gateway.api.Permission;
 import me.flashapp.gateway.api.PaymentMethodsHandler;
+import me.flashapp.gateway.api.Permission;
 import me.flashapp.gateway.api.Policies;
 import me.flashapp.gateway.api.StoresHandler;
+import me.flashapp.gateway.card.CardIssuer;
+import me.flashapp.gateway.card.CardTaps;
+import me.flashapp.gateway.card.CardTopups;
 import me.flashapp.gateway.chain.ChainModule;
 import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.db.Database;
@@ -35,37 +43,38 @@ import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.PaymentMethods;
 import me.flashapp.gateway.lightning.Lightning;
 import me.flashapp.gateway.money.StaticRateProvider;
+import me.flashapp.gateway.settlement.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole gateway: database (migrated before anything listens), services, background workers,
- * HTTP. {@link #start} composes the start-up; {@link #stop} undoes it in reverse order.
+ * The whole gateway: database (migrated before anything listens), domain services, the chain and
+ * Lightning listeners, Flash Cards, background workers, HTTP. {@link #start} composes the
+ * start-up; {@link #stop} undoes it in reverse order.
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final long IDEMPOTENCY_PURGE_MILLIS = 3_600_000;
+
+  /** The parts built before HTTP opens; kept for accessors and {@link #stop}. */
+  private record Parts(Database database, InvoiceService invoices, InvoiceExpirer expirer, ChainModule chain,
+                       Lightning lightning, CardTaps cardTaps, long purgeTimer) {}
 
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final GatewayConfig config;
-  private final Database database;
-  private final InvoiceExpirer expirer;
+  private final Parts parts;
   private final String httpDeployment;
   private final int httpPort;
-  private final InvoiceService invoices;
-  private Lightning lightning; // set once by assemble
-  private ChainModule chain; // set once by assemble
 
-  private Gateway(Vertx vertx, boolean ownsVertx, GatewayConfig config, Database database, InvoiceExpirer expirer,
-                  String httpDeployment, int httpPort, InvoiceService invoices) {
+  private Gateway(Vertx vertx, boolean ownsVertx, GatewayConfig config, Parts parts, String httpDeployment,
+                  int httpPort) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.config = config;
-    this.database = database;
-    this.expirer = expirer;
+    this.parts = parts;
     this.httpDeployment = httpDeployment;
     this.httpPort = httpPort;
-    this.invoices = invoices;
   }
 
   /** Starts a gateway on its own Vert.x instance, with Prometheus metrics and the system clock. */
@@ -86,7 +95,8 @@ public final class Gateway {
     LOG.info("starting with {}", config);
     return Database.open(vertx, config.databaseUrl(), config.dataDir(), config.databasePoolSize())
         .compose(db -> bootstrap(db, config, clock)
-            .compose(v -> assemble(vertx, ownsVertx, config, clock, registry, db))
+            .compose(v -> CardIssuer.load(vertx, db.pool(), config.dataDir(), config.cardMasterKey(), clock))
+            .compose(cardIssuer -> assemble(vertx, ownsVertx, config, clock, registry, db, cardIssuer))
             .onFailure(err -> db.close(vertx)));
   }
 
@@ -101,61 +111,80 @@ public final class Gateway {
   }
 
   private static Future<Gateway> assemble(Vertx vertx, boolean ownsVertx, GatewayConfig config, Clock clock,
-                                          PrometheusMeterRegistry registry, Database db) {
+                                          PrometheusMeterRegistry registry, Database db, CardIssuer cardIssuer) {
     var pool = db.pool();
     var rates = new StaticRateProvider(config.rates());
     var methods = new PaymentMethods();
     var invoices = new InvoiceService(pool, rates, clock, methods);
+    var settlement = new Settlement(pool, invoices, clock);
     var auth = new Auth(pool);
     var idempotency = new Idempotency(pool, clock);
     var links = new Links(config.publicUrl());
     var health = new Health();
-    // On-chain payments (chain package); see startChain.
+    health.register("database", () -> pool.query("SELECT 1").execute()
+        .map(rs -> new JsonObject().put("status", "up").put("embedded", db.embedded())));
+
+    // On-chain: the handler is registered now; the listener connects in startChain.
     var chain = new ChainModule(vertx, config.network(), config.devnetChain(), pool, invoices, clock);
     methods.register(chain.handler());
     health.register("bitcoind", chain::health);
     var devChain = config.devnetChain() ? new DevChainHandler() : null;
+
+    // Lightning starts after the chain (it registers BTC-LN itself); health and dev routes read it late.
+    AtomicReference<Lightning> lightning = new AtomicReference<>();
+    health.register("lnd", () -> lightning.get() == null
+        ? Future.succeededFuture(new JsonObject().put("status", "down").put("error", "starting"))
+        : lightning.get().health());
+
+    // Flash Cards: tap-to-pay (the POS hub calls cardTaps()), top-ups credited on settlement, card API and pages.
+    var invoicesHandler = new InvoicesHandler(pool, invoices, rates, idempotency, links);
+    invoices.onSettled(new CardTopups(clock));
+    var cardTaps = CardTaps.withDefaultLimits(pool, cardIssuer, settlement, clock);
+    var cards = new CardsHandler(pool, cardIssuer, invoices, invoicesHandler, idempotency, links, clock);
+    var cardPages = new BoltCardPages(pool, cardTaps);
+
     boolean devnet = config.devnetChain() || config.devnetLightning();
-    health.register("database", () -> pool.query("SELECT 1").execute()
-        .map(rs -> new JsonObject().put("status", "up").put("embedded", db.embedded())));
-    // Lightning (issue 4): started before HTTP so BTC-LN is registered and the dev route exists.
-    Lightning[] ln = {null};
-    health.register("lnd", () -> ln[0] == null ? Future.succeededFuture(new JsonObject().put("status", "down")
-        .put("error", "starting")) : ln[0].health());
-    java.util.function.Consumer<io.vertx.ext.web.Router> lightningRoutes = router -> {
-      if (ln[0] != null && ln[0].simulator() != null) {
-        new me.flashapp.gateway.api.DevLightningHandler(ln[0].simulator()).routes(router);
-      }
-    };
     var handlers = new ApiRouter.Handlers(auth, health,
         new ApiKeysHandler(pool, auth, clock),
         new StoresHandler(pool, idempotency, clock, (tx, store) -> devnet
             ? methods.applyDevDefaults(tx, store, clock.instant()) : Future.succeededFuture()),
-        new InvoicesHandler(pool, invoices, rates, idempotency, links),
+        invoicesHandler,
         new PaymentMethodsHandler(pool, methods, clock),
-        registry, lightningRoutes, devChain);
+        registry,
+        (Router router) -> {
+          cards.routes(router);
+          cardPages.routes(router);
+          Lightning ln = lightning.get();
+          if (ln != null && ln.simulator() != null) {
+            new DevLightningHandler(ln.simulator()).routes(router);
+          }
+        },
+        devChain);
 
     var expirer = new InvoiceExpirer(vertx, pool, invoices);
     expirer.start(config.expirySweepMillis());
-    vertx.setPeriodic(3_600_000, id -> idempotency.purgeExpired()
+    long purgeTimer = vertx.setPeriodic(IDEMPOTENCY_PURGE_MILLIS, id -> idempotency.purgeExpired()
         .onFailure(err -> LOG.warn("idempotency purge failed: {}", err.toString())));
+
+    Runnable undo = () -> {
+      expirer.stop();
+      vertx.cancelTimer(purgeTimer);
+      chain.stop();
+    };
     return startChain(vertx, config, chain, devChain)
         .compose(v -> Lightning.start(vertx, config, pool, invoices, methods, clock))
-        .onSuccess(l -> ln[0] = l)
-        .compose(l -> deployHttp(vertx, config, handlers).map(d -> {
-          LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
-          Gateway g = new Gateway(vertx, ownsVertx, config, db, expirer, d.id, d.port, invoices);
-          g.lightning = l;
-          g.chain = chain;
-          return g;
-        }).onFailure(err -> vertx.executeBlocking(() -> {
-          l.stop();
-          return null;
-        })))
-        .onFailure(err -> {
-          expirer.stop();
-          chain.stop();
-        });
+        .compose(ln -> {
+          lightning.set(ln);
+          Parts parts = new Parts(db, invoices, expirer, chain, ln, cardTaps, purgeTimer);
+          return deployHttp(vertx, config, handlers).map(d -> {
+            LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
+            return new Gateway(vertx, ownsVertx, config, parts, d.id, d.port);
+          }).onFailure(err -> vertx.executeBlocking(() -> {
+            ln.stop();
+            return null;
+          }));
+        })
+        .onFailure(err -> undo.run());
   }
 
   /** Connects the chain listener to bitcoind, or in devnet mode to a simulator started here. */
@@ -212,38 +241,43 @@ public final class Gateway {
   }
 
   public Database database() {
-    return database;
+    return parts.database();
   }
 
   public InvoiceService invoices() {
-    return invoices;
+    return parts.invoices();
   }
 
   public InvoiceExpirer expirer() {
-    return expirer;
+    return parts.expirer();
   }
 
-  /** Lightning: nodes, listeners, payouts, and the devnet simulator in dev mode. */
   public Lightning lightning() {
-    return lightning;
+    return parts.lightning();
+  }
+
+  /** Tap-to-pay with Flash Cards (for the POS hub's cardPayment message). */
+  public CardTaps cardTaps() {
+    return parts.cardTaps();
   }
 
   /**
-   * Graceful stop: stop accepting and let in-flight requests finish, stop background work, close
-   * the pool, stop the embedded database, close Vert.x if we own it.
+   * Graceful stop: stop accepting and let in-flight requests finish, stop the listeners and
+   * background work, close the pool, stop the embedded database, close Vert.x if we own it.
    */
   public Future<Void> stop() {
     LOG.info("stopping");
-    expirer.stop();
-    chain.stop();
+    parts.expirer().stop();
+    vertx.cancelTimer(parts.purgeTimer());
+    parts.chain().stop();
     // A context-free promise: its listeners must still run after Vert.x's event loops are gone.
     Promise<Void> stopped = Promise.promise();
     vertx.undeploy(httpDeployment)
         .eventually(() -> vertx.executeBlocking(() -> {
-          lightning.stop(); // Lightning (issue 4): closing channels and the simulator may block briefly
+          parts.lightning().stop(); // closing gRPC channels and the simulator may block briefly
           return null;
         }))
-        .eventually(() -> database.close(vertx))
+        .eventually(() -> parts.database().close(vertx))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("stop: {}", ar.cause().toString());

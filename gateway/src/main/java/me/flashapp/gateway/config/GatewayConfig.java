@@ -42,7 +42,9 @@ public record GatewayConfig(
     String lndMacaroonPath,
     String lndTlsCertPath,
     int lndPayoutMaxFeePpm,
-    int lndPayoutTimeoutSeconds) {
+    int lndPayoutTimeoutSeconds,
+    // Flash Cards: 32-byte AES key (64 hex) sealing the card issuer key; unset = generated into dataDir.
+    String cardMasterKey) {
 
   /** Defaults in code; a file and the environment override them. */
   static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -64,6 +66,7 @@ public record GatewayConfig(
       "bitcoindRpcUrl", "bitcoindRpcUser", "bitcoindRpcPassword", "bitcoindRpcCookieFile",
       "bitcoindZmqRawtx", "bitcoindZmqRawblock", "bitcoindZmqSequence",
       "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath", "lndPayoutMaxFeePpm", "lndPayoutTimeoutSeconds",
+      "cardMasterKey",
       // read by logback.xml straight from the environment
       "logLevel", "httpLogLevel");
 
@@ -105,7 +108,8 @@ public record GatewayConfig(
         v.get("lndMacaroonPath"),
         v.get("lndTlsCertPath"),
         r.integer("lndPayoutMaxFeePpm", 0, 1_000_000),
-        r.integer("lndPayoutTimeoutSeconds", 1, 3600));
+        r.integer("lndPayoutTimeoutSeconds", 1, 3600),
+        r.hexKey("cardMasterKey", 32));
     config.validate();
     return config;
   }
@@ -142,7 +146,7 @@ public record GatewayConfig(
     return new GatewayConfig(port, httpHost, httpInstances, dataDir, network, databaseUrl, databasePoolSize,
         bootstrapApiKey, publicUrl, rates, expirySweepMillis, shutdownGraceMillis, bitcoindRpcUrl, bitcoindRpcUser,
         bitcoindRpcPassword, bitcoindRpcCookieFile, bitcoindZmqRawtx, bitcoindZmqRawblock, bitcoindZmqSequence,
-        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, lndPayoutMaxFeePpm, lndPayoutTimeoutSeconds);
+        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, lndPayoutMaxFeePpm, lndPayoutTimeoutSeconds, cardMasterKey);
   }
 
   @Override
@@ -153,7 +157,8 @@ public record GatewayConfig(
         + ", bootstrapApiKey=" + (bootstrapApiKey == null ? "unset" : "set")
         + ", publicUrl=" + publicUrl + ", rates=" + rates.keySet()
         + ", bitcoind=" + (bitcoindRpcUrl == null ? "devnet" : withoutUserInfo(bitcoindRpcUrl))
-        + ", lnd=" + (lndGrpcUrl == null ? "devnet" : withoutUserInfo(lndGrpcUrl)) + "]";
+        + ", lnd=" + (lndGrpcUrl == null ? "devnet" : withoutUserInfo(lndGrpcUrl))
+        + ", cardMasterKey=" + (cardMasterKey == null ? "unset" : "set") + "]";
   }
 
   /** {@code http://user:pass@node:8332} → {@code http://***@node:8332}: RPC URLs often carry credentials. */
@@ -182,6 +187,15 @@ public record GatewayConfig(
         throw new ConfigException(ConfigLoader.envName(key) + ": must be at least 16 characters");
       }
       return s;
+    }
+
+    /** Hex of exactly {@code bytes} bytes, or null; the message never echoes the value (a secret). */
+    String hexKey(String key, int bytes) {
+      String s = v.get(key);
+      if (s != null && !s.matches("[0-9a-fA-F]{" + bytes * 2 + "}")) {
+        throw new ConfigException(ConfigLoader.envName(key) + ": must be " + bytes * 2 + " hex characters");
+      }
+      return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 
     String url(String key) {

@@ -34,6 +34,21 @@ public final class InvoiceService {
   private final RateProvider rates;
   private final Clock clock;
   private final PaymentMethods methods;
+  private final List<SettledListener> settledListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Code that must run in the transaction that moves an invoice to Settled (a card top-up credits
+   * the card there), so the effect commits if and only if the settlement does.
+   */
+  public interface SettledListener {
+    Future<Void> settled(SqlConnection tx, Invoice settled);
+  }
+
+  /** Registers a listener, called for every invoice that becomes Settled (by payment or by marking). */
+  public InvoiceService onSettled(SettledListener listener) {
+    settledListeners.add(listener);
+    return this;
+  }
 
   public InvoiceService(Pool pool, RateProvider rates, Clock clock, PaymentMethods methods) {
     this.pool = pool;
@@ -130,7 +145,13 @@ public final class InvoiceService {
           e.partiallyPaid(), e.afterExpiration(), e.manuallyMarked());
       chain = chain.compose(v -> Outbox.append(tx, inv.storeId(), e.type(), inv.id(), payload, now));
     }
-    return chain.map(v -> withStatus(inv, t));
+    Invoice after = withStatus(inv, t);
+    if (t.status() == InvoiceStatus.Settled && inv.status() != InvoiceStatus.Settled) {
+      for (SettledListener l : settledListeners) {
+        chain = chain.compose(v -> l.settled(tx, after));
+      }
+    }
+    return chain.map(v -> after);
   }
 
   private static Invoice withStatus(Invoice i, Transition t) {

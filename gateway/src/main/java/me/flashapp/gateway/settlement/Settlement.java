@@ -43,7 +43,15 @@ public final class Settlement {
 
   /** Records a payment; true if it is new, false if it was already recorded (or its invoice is unknown). */
   public Future<Boolean> record(DetectedPayment p) {
-    return pool.withTransaction(tx -> InvoiceRepository.lock(tx, p.invoiceId()).compose(inv -> {
+    return pool.withTransaction(tx -> record(tx, p));
+  }
+
+  /**
+   * As {@link #record(DetectedPayment)} but in the caller's transaction, for detectors whose own
+   * writes must commit with the payment (a card tap's ledger journal).
+   */
+  public Future<Boolean> record(SqlConnection tx, DetectedPayment p) {
+    return InvoiceRepository.lock(tx, p.invoiceId()).compose(inv -> {
       if (inv == null) {
         return Future.succeededFuture(false);
       }
@@ -53,7 +61,7 @@ public final class Settlement {
               p.confirmations(), p.receivedAt().atOffset(ZoneOffset.UTC), withDestination(details, p.destination())}))
           .compose(rs -> rs.rowCount() == 0 ? Future.succeededFuture(false)
               : received(tx, inv, p).compose(v -> invoices.reevaluate(tx, inv.id())).map(true));
-    }));
+    });
   }
 
   /**

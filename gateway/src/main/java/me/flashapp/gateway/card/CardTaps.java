@@ -1,0 +1,205 @@
+package me.flashapp.gateway.card;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import me.flashapp.gateway.invoice.Invoice;
+import me.flashapp.gateway.invoice.InvoiceRepository;
+import me.flashapp.gateway.invoice.InvoiceService;
+import me.flashapp.gateway.invoice.InvoiceStatus;
+import me.flashapp.gateway.invoice.PaymentFact;
+import me.flashapp.gateway.ledger.Accounts;
+import me.flashapp.gateway.ledger.InsufficientFundsException;
+import me.flashapp.gateway.ledger.Journal;
+import me.flashapp.gateway.ledger.Ledger;
+import me.flashapp.gateway.settlement.DetectedPayment;
+import me.flashapp.gateway.settlement.Settlement;
+
+/**
+ * Tap-to-pay: verifies a Bolt Card tap and pays an invoice from the card's balance.
+ *
+ * <p>Checks, cheapest first: rate limits, K1 decryption of p (UID and counter), the card, the
+ * SUN MAC c under the card's K2, enabled, counter above the last accepted. Then one transaction:
+ * lock the invoice and take what is still due, per-transaction limit, PIN, consume the counter
+ * atomically, daily limit (the counter update holds the card's row lock, so concurrent taps of a
+ * card are serialized from here), ledger journal {@code card → store} keyed
+ * {@code card:<id>:<counter>}, the FLASH-CARD payment (FINAL) recorded through {@link Settlement},
+ * which re-evaluates and settles the invoice and writes its events, and the tap's audit row.
+ *
+ * <p>A decline rolls that transaction back and writes only the tap's audit row in card_taps.
+ * The POS hub calls {@link #pay} for a {@code cardPayment} message ({@link TapRequest#fromPosFrame})
+ * and answers with {@link TapResult#toPosFrame}.
+ */
+public final class CardTaps {
+  /** The payment method id of card payments. */
+  public static final String PAYMENT_METHOD = "FLASH-CARD";
+  /** Ledger journal kind of a card payment (daily limits sum these). */
+  public static final String PAYMENT_KIND = "card-payment";
+
+  private final Pool pool;
+  private final CardIssuer issuer;
+  private final Settlement settlement;
+  private final Clock clock;
+  private final TokenBuckets perCard;
+  private final TokenBuckets perClient;
+
+  /**
+   * @param perCard taps per card (every tap that names the card counts, forged ones included)
+   * @param perClient taps and balance reads per client address
+   */
+  public CardTaps(Pool pool, CardIssuer issuer, Settlement settlement, Clock clock, TokenBuckets perCard,
+                  TokenBuckets perClient) {
+    this.pool = pool;
+    this.issuer = issuer;
+    this.settlement = settlement;
+    this.clock = clock;
+    this.perCard = perCard;
+    this.perClient = perClient;
+  }
+
+  /** Defaults: a card may tap 10 times at once then once per second; a client 100 at once then 20/s. */
+  public static CardTaps withDefaultLimits(Pool pool, CardIssuer issuer, Settlement settlement, Clock clock) {
+    return new CardTaps(pool, issuer, settlement, clock, new TokenBuckets(clock, 10, 1, 100_000),
+        new TokenBuckets(clock, 100, 20, 100_000));
+  }
+
+  /** A tap that cannot pay; thrown inside the transaction to roll it back. */
+  private static final class Declined extends RuntimeException {
+    final String reason;
+
+    Declined(String reason) {
+      super(reason, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  /** A verified tap: the card and the counter it presented. */
+  public record Verified(Card card, int counter) {}
+
+  /**
+   * Decrypts and authenticates p and c and finds the card, without consuming the counter (the
+   * balance page reads with this). Fails with {@link TapDeclinedException} naming the reason.
+   */
+  public Future<Verified> verify(String p, String c, String client) {
+    if (client != null && !perClient.tryTake(client)) {
+      return Future.failedFuture(new TapDeclinedException("rate-limited"));
+    }
+    PiccData picc;
+    try {
+      picc = issuer.decoder().decrypt(p);
+    } catch (SunException e) {
+      return Future.failedFuture(new TapDeclinedException("invalid-tap"));
+    }
+    return CardRepository.findByUid(pool, picc.uidHex()).map(card -> {
+      if (card == null) {
+        throw new TapDeclinedException("unknown-card");
+      }
+      if (!perCard.tryTake(card.id())) {
+        throw new TapDeclinedException("rate-limited", card);
+      }
+      try {
+        issuer.decoder().verify(picc, issuer.keys(picc.uid(), card.version()).k2(), c);
+      } catch (SunException e) {
+        throw new TapDeclinedException("bad-signature", card);
+      }
+      return new Verified(card, picc.counter());
+    });
+  }
+
+  /** Pays {@code r.invoiceId()} with the tapped card; never fails for a decline, only for a broken database. */
+  public Future<TapResult> pay(TapRequest r) {
+    if (r.storeId() == null || r.invoiceId() == null) {
+      return audit(r, null, null, null, "invoice-not-found");
+    }
+    return verify(r.p(), r.c(), r.client()).compose(v -> {
+      Card card = v.card();
+      if (!card.storeId().equals(r.storeId())) {
+        return audit(r, null, null, null, "unknown-card"); // another store's card: say no more
+      }
+      if (!card.enabled()) {
+        return audit(r, card, v.counter(), null, "card-disabled");
+      }
+      if (v.counter() <= card.counter()) {
+        return audit(r, card, v.counter(), null, "counter-replay");
+      }
+      long[] amount = {0};
+      return pool.withTransaction(tx -> payInTx(tx, r, card, v.counter(), amount))
+          .map(settled -> TapResult.settled(card.id(), amount[0]))
+          .recover(err -> err instanceof Declined d ? audit(r, card, v.counter(), amount[0] == 0 ? null : amount[0],
+              d.reason) : Future.failedFuture(err));
+    }, err -> err instanceof TapDeclinedException d
+        ? audit(r, d.card(), null, null, d.reason()) : Future.failedFuture(err));
+  }
+
+  private Future<Void> payInTx(SqlConnection tx, TapRequest r, Card card, int counter, long[] amountOut) {
+    Instant now = clock.instant();
+    return InvoiceRepository.lock(tx, r.invoiceId()).compose(inv -> {
+      if (inv == null || !inv.storeId().equals(r.storeId())) {
+        throw new Declined("invoice-not-found");
+      }
+      if (inv.status() != InvoiceStatus.New || inv.isTopUp() || !now.isBefore(inv.expiresAt())) {
+        throw new Declined("invoice-not-payable");
+      }
+      return InvoiceRepository.paymentFacts(tx, inv.id()).compose(facts -> {
+        long due = inv.dueSats() - InvoiceService.paidSats(facts);
+        if (due <= 0) {
+          throw new Declined("invoice-not-payable");
+        }
+        amountOut[0] = due;
+        if (due > card.limitPerTx()) {
+          throw new Declined("over-transaction-limit");
+        }
+        if (card.pinAbove() != null && due > card.pinAbove()) {
+          if (r.pin() == null || r.pin().isEmpty()) {
+            throw new Declined("pin-required");
+          }
+          if (!CardPin.matches(card, r.pin())) {
+            throw new Declined("wrong-pin");
+          }
+        }
+        return debit(tx, inv, card, counter, due, now, r.client());
+      });
+    });
+  }
+
+  private Future<Void> debit(SqlConnection tx, Invoice inv, Card card, int counter, long due, Instant now,
+                             String client) {
+    String account = Accounts.card(card.id());
+    return CardRepository.advanceCounter(tx, card.id(), counter).compose(advanced -> {
+      if (!advanced) {
+        throw new Declined("counter-replay"); // a concurrent tap took this or a later counter
+      }
+      return Ledger.debitedSince(tx, account, PAYMENT_KIND, now.truncatedTo(ChronoUnit.DAYS));
+    }).compose(today -> {
+      if (Math.addExact(today, due) > card.limitDaily()) {
+        throw new Declined("over-daily-limit");
+      }
+      String tapId = card.id() + ":" + counter;
+      return Ledger.post(tx, Journal.transfer("card:" + tapId, PAYMENT_KIND, inv.id(), account,
+              Accounts.store(inv.storeId()), due), now)
+          .recover(err -> Future.failedFuture(err instanceof InsufficientFundsException
+              ? new Declined("insufficient-balance") : err))
+          .compose(posted -> {
+            if (!posted) {
+              throw new Declined("counter-replay");
+            }
+            String details = new JsonObject().put("cardId", card.id()).put("counter", counter).encode();
+            return settlement.record(tx, new DetectedPayment(PAYMENT_METHOD, tapId, inv.id(), due, PaymentFact.FINAL,
+                now, card.id(), details));
+          })
+          .compose(recorded -> CardRepository.insertTap(tx, inv.storeId(), card.id(), inv.id(), counter, due,
+              TapResult.SETTLED, null, client, now));
+    });
+  }
+
+  private Future<TapResult> audit(TapRequest r, Card card, Integer counter, Long amount, String reason) {
+    String cardId = card == null ? null : card.id();
+    return CardRepository.insertTap(pool, r.storeId() == null ? "" : r.storeId(), cardId, r.invoiceId(), counter,
+            amount, TapResult.DECLINED, reason, r.client(), clock.instant())
+        .map(v -> TapResult.declined(reason, cardId));
+  }
+}

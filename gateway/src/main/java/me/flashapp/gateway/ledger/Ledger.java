@@ -1,0 +1,115 @@
+package me.flashapp.gateway.ledger;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import me.flashapp.gateway.db.SqlErrors;
+
+/**
+ * The double-entry journal in PostgreSQL. {@link #post} runs in the caller's transaction, so a
+ * card payment's debit, the merchant's credit, the invoice payment and its events commit together
+ * or not at all.
+ *
+ * <p>Concurrency: each balance changes with one conditional upsert that PostgreSQL applies to the
+ * latest committed row under its row lock ({@code ... WHERE may_go_negative OR balance + d >= 0}),
+ * so two taps racing for the last sats cannot both win; the CHECK constraint on the table is the
+ * backstop. Accounts are touched in name order ({@link Journal#linesInLockOrder()}) to rule out
+ * deadlocks between journals over the same accounts.
+ */
+public final class Ledger {
+  static final String INSERT_JOURNAL = "INSERT INTO ledger_journals (idem_key, kind, invoice_id, created_at)"
+      + " VALUES ($1, $2, $3, $4) ON CONFLICT (idem_key) DO NOTHING RETURNING id";
+  // Two statements, not one upsert: PostgreSQL checks CHECK constraints on the proposed row
+  // before ON CONFLICT, so an upsert of a debit would trip the constraint on existing accounts too.
+  static final String OPEN = "INSERT INTO ledger_accounts (account, balance, may_go_negative) VALUES ($1, 0, $2)"
+      + " ON CONFLICT (account) DO NOTHING";
+  static final String MOVE = "UPDATE ledger_accounts SET balance = balance + $2"
+      + " WHERE account = $1 AND (may_go_negative OR balance + $2 >= 0)";
+  static final String INSERT_LINES = "INSERT INTO ledger_lines (journal_id, account, amount_sats)"
+      + " SELECT $1, a, s FROM unnest($2::text[], $3::bigint[]) AS t (a, s)";
+  static final String BALANCE = "SELECT balance FROM ledger_accounts WHERE account = $1";
+  static final String HISTORY = "SELECT j.id, j.kind, j.invoice_id, l.amount_sats, j.created_at FROM ledger_lines l"
+      + " JOIN ledger_journals j ON j.id = l.journal_id WHERE l.account = $1 ORDER BY l.journal_id DESC LIMIT $2";
+  static final String DEBITS_SINCE = "SELECT COALESCE(-SUM(l.amount_sats), 0) FROM ledger_lines l"
+      + " JOIN ledger_journals j ON j.id = l.journal_id"
+      + " WHERE l.account = $1 AND l.amount_sats < 0 AND j.kind = $2 AND j.created_at >= $3";
+
+  /** One line of an account's history. */
+  public record Entry(long journalId, String kind, String invoiceId, long sats, Instant at) {}
+
+  private Ledger() {}
+
+  /**
+   * Posts a journal in the caller's transaction.
+   *
+   * @return true if posted, false if a journal with this idempotency key already exists (a replay:
+   *     success, nothing posted twice)
+   *     Fails with {@link InsufficientFundsException} if a non-negative account would go below
+   *     zero; the caller must then let its transaction roll back.
+   * @throws Journal.InvalidJournalException at once if the journal breaks the double-entry rules
+   */
+  public static Future<Boolean> post(SqlConnection tx, Journal journal, Instant at) {
+    journal.validate();
+    return tx.preparedQuery(INSERT_JOURNAL)
+        .execute(Tuple.of(journal.idempotencyKey(), journal.kind(), journal.invoiceId(), at.atOffset(ZoneOffset.UTC)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          long journalId = rows.iterator().next().getLong(0);
+          Future<Void> chain = Future.succeededFuture();
+          List<Journal.Line> ordered = journal.linesInLockOrder();
+          for (Journal.Line line : ordered) {
+            chain = chain.compose(v -> move(tx, line));
+          }
+          String[] accounts = new String[ordered.size()];
+          Long[] amounts = new Long[ordered.size()];
+          for (int i = 0; i < ordered.size(); i++) {
+            accounts[i] = ordered.get(i).account();
+            amounts[i] = ordered.get(i).sats();
+          }
+          return chain.compose(v -> tx.preparedQuery(INSERT_LINES).execute(Tuple.of(journalId, accounts, amounts)))
+              .map(true);
+        });
+  }
+
+  private static Future<Void> move(SqlConnection tx, Journal.Line line) {
+    return tx.preparedQuery(OPEN).execute(Tuple.of(line.account(), Accounts.mayGoNegative(line.account())))
+        .compose(v -> tx.preparedQuery(MOVE).execute(Tuple.of(line.account(), line.sats())))
+        .<Void>compose(rs -> rs.rowCount() == 1 ? Future.succeededFuture()
+            : Future.failedFuture(new InsufficientFundsException(line.account())))
+        // The CHECK constraint is the backstop should the condition above ever be bypassed.
+        .recover(err -> Future.failedFuture(SqlErrors.isCheckViolation(err)
+            ? new InsufficientFundsException(line.account()) : err));
+  }
+
+  /** An account's balance in sats; 0 for an account that never moved. */
+  public static Future<Long> balance(SqlClient db, String account) {
+    return db.preparedQuery(BALANCE).execute(Tuple.of(account))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
+  }
+
+  /** The newest {@code limit} lines of an account, newest first. */
+  public static Future<List<Entry>> history(SqlClient db, String account, int limit) {
+    return db.preparedQuery(HISTORY).execute(Tuple.of(account, limit)).map(rows -> {
+      List<Entry> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        out.add(new Entry(r.getLong(0), r.getString(1), r.getString(2), r.getLong(3),
+            r.getOffsetDateTime(4).toInstant()));
+      }
+      return out;
+    });
+  }
+
+  /** Sats debited from an account by journals of one kind since {@code since} (daily limits). */
+  public static Future<Long> debitedSince(SqlClient db, String account, String kind, Instant since) {
+    return db.preparedQuery(DEBITS_SINCE).execute(Tuple.of(account, kind, since.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+}
