@@ -49,6 +49,7 @@ public final class Gateway {
   private final String httpDeployment;
   private final int httpPort;
   private final InvoiceService invoices;
+  private EventsWiring events; // settlement events (events branch); set once by assemble
 
   private Gateway(Vertx vertx, boolean ownsVertx, GatewayConfig config, Database database, InvoiceExpirer expirer,
                   String httpDeployment, int httpPort, InvoiceService invoices) {
@@ -107,19 +108,24 @@ public final class Gateway {
     boolean devnet = config.devnetChain() || config.devnetLightning();
     health.register("database", () -> pool.query("SELECT 1").execute()
         .map(rs -> new JsonObject().put("status", "up").put("embedded", db.embedded())));
+    // settlement events (events branch): dispatcher, POS hub, their routes
+    var invoicesHandler = new InvoicesHandler(pool, invoices, rates, idempotency, links);
+    var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock);
     var handlers = new ApiRouter.Handlers(auth, health,
         new ApiKeysHandler(pool, auth, idempotency, clock),
         new StoresHandler(pool, idempotency, clock, (tx, store) -> devnet
             ? methods.applyDevDefaults(tx, store, clock.instant()) : Future.succeededFuture()),
-        new InvoicesHandler(pool, invoices, rates, idempotency, links),
+        invoicesHandler,
         new PaymentMethodsHandler(pool, methods, clock),
-        registry, null);
+        registry, events.routes());
 
     var expirer = new InvoiceExpirer(vertx, pool, invoices);
     expirer.start(config.expirySweepMillis());
-    return deployHttp(vertx, config, handlers).map(d -> {
+    return events.start().compose(v -> deployHttp(vertx, config, handlers)).map(d -> {
       LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
-      return new Gateway(vertx, ownsVertx, config, db, expirer, d.id, d.port, invoices);
+      Gateway gateway = new Gateway(vertx, ownsVertx, config, db, expirer, d.id, d.port, invoices);
+      gateway.events = events;
+      return gateway;
     });
   }
 
@@ -168,6 +174,10 @@ public final class Gateway {
     return invoices;
   }
 
+  public EventsWiring events() {
+    return events;
+  }
+
   public InvoiceExpirer expirer() {
     return expirer;
   }
@@ -182,6 +192,7 @@ public final class Gateway {
     // A context-free promise: its listeners must still run after Vert.x's event loops are gone.
     Promise<Void> stopped = Promise.promise();
     vertx.undeploy(httpDeployment)
+        .eventually(() -> events.stop())
         .eventually(() -> database.close(vertx))
         .onComplete(ar -> {
           if (ar.failed()) {
