@@ -88,7 +88,12 @@ public final class PosSocket implements PosHub.Subscriber {
     ws.binaryMessageHandler(b -> error(null, "binary-not-supported", "Send JSON text frames"));
     ws.pongHandler(b -> lastHeard = System.nanoTime());
     ws.drainHandler(v -> flush());
-    ws.exceptionHandler(err -> LOG.debug("POS socket error: {}", err.toString()));
+    ws.exceptionHandler(err -> {
+      // Vert.x reports an over-long or corrupt message here and leaves the socket open; an I/O
+      // error means the peer is gone anyway, so 1009 (too big / unreadable) is the one to send
+      LOG.debug("POS socket error: {}", err.toString());
+      close((short) 1009, "bad-frame");
+    });
     ws.closeHandler(v -> cleanup());
     if (headerToken != null) {
       authenticate(headerToken);
