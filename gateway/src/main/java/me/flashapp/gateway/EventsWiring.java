@@ -15,6 +15,9 @@ import me.flashapp.gateway.events.EventDispatcher;
 import me.flashapp.gateway.pos.PosHub;
 import me.flashapp.gateway.pos.PosRoutes;
 import me.flashapp.gateway.pos.PosSocket;
+import me.flashapp.gateway.webhook.WebhookQueue;
+import me.flashapp.gateway.webhook.WebhookSender;
+import me.flashapp.gateway.webhook.WebhooksHandler;
 
 /**
  * Settlement events, wired in one place so {@link Gateway} only creates, starts and stops it: the
@@ -31,6 +34,8 @@ public final class EventsWiring {
   private final PosHub hub = new PosHub();
   private final PosSocket.Deps posDeps;
   private final Links links;
+  private final WebhookSender webhooks;
+  private final WebhooksHandler webhooksHandler;
 
   EventsWiring(Vertx vertx, GatewayConfig config, Database db, Auth auth, InvoicesHandler invoices, Links links,
                Clock clock) {
@@ -40,19 +45,27 @@ public final class EventsWiring {
     this.dispatcher = new EventDispatcher(vertx, pool, db.parts(), POLL_MILLIS);
     this.posDeps = new PosSocket.Deps(hub, auth, pool, invoices::create, POS_MAX_QUEUE);
     dispatcher.addListener(hub);
+    this.webhooks = new WebhookSender(vertx, pool, clock, config.webhookRetrySchedule());
+    this.webhooksHandler = new WebhooksHandler(pool, clock, config.webhookAllowPrivateUrls(), webhooks);
+    // deliveries are enqueued in the numbering transaction, sent after its commit
+    dispatcher.addHook(new WebhookQueue(clock));
+    dispatcher.addListener(events -> webhooks.wake());
   }
 
   /** Routes to add to every HTTP verticle's router. */
   Consumer<Router> routes() {
-    return router -> PosRoutes.mount(vertx, router, links, posDeps);
+    return router -> {
+      PosRoutes.mount(vertx, router, links, posDeps);
+      webhooksHandler.mount(router);
+    };
   }
 
   Future<Void> start() {
-    return dispatcher.start();
+    return webhooks.start().compose(v -> dispatcher.start());
   }
 
   Future<Void> stop() {
-    return dispatcher.stop();
+    return dispatcher.stop().eventually(webhooks::stop);
   }
 
   public EventDispatcher dispatcher() {

@@ -40,7 +40,10 @@ public record GatewayConfig(
     String bitcoindZmqSequence,
     String lndGrpcUrl,
     String lndMacaroonPath,
-    String lndTlsCertPath) {
+    String lndTlsCertPath,
+    // settlement events (events branch)
+    List<Long> webhookRetrySchedule,
+    boolean webhookAllowPrivateUrls) {
 
   /** Defaults in code; a file and the environment override them. */
   static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -52,7 +55,9 @@ public record GatewayConfig(
       Map.entry("databasePoolSize", "8"),
       Map.entry("rates", "USD=100000,EUR=92000,GBP=78000,JMD=15700000,CAD=138000"),
       Map.entry("expirySweepMillis", "1000"),
-      Map.entry("shutdownGraceMillis", "10000"));
+      Map.entry("shutdownGraceMillis", "10000"),
+      // 10 s, 1 min, then 10 min six times (Greenfield's schedule); tests shorten it
+      Map.entry("webhookRetrySchedule", "10000,60000,600000,600000,600000,600000,600000,600000"));
 
   private static final Set<String> KEYS = Set.of(
       "httpPort", "httpHost", "httpInstances", "dataDir", "network", "databaseUrl", "databasePoolSize",
@@ -60,6 +65,7 @@ public record GatewayConfig(
       "bitcoindRpcUrl", "bitcoindRpcUser", "bitcoindRpcPassword", "bitcoindRpcCookieFile",
       "bitcoindZmqRawtx", "bitcoindZmqRawblock", "bitcoindZmqSequence",
       "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath",
+      "webhookRetrySchedule", "webhookAllowPrivateUrls",
       // read by logback.xml straight from the environment
       "logLevel", "httpLogLevel");
 
@@ -99,7 +105,11 @@ public record GatewayConfig(
         v.get("bitcoindZmqSequence"),
         r.url("lndGrpcUrl"),
         v.get("lndMacaroonPath"),
-        v.get("lndTlsCertPath"));
+        v.get("lndTlsCertPath"),
+        r.millisList("webhookRetrySchedule"),
+        // private-network webhook URLs are refused by default except on regtest (local development)
+        v.containsKey("webhookAllowPrivateUrls") ? Boolean.parseBoolean(v.get("webhookAllowPrivateUrls"))
+            : r.network() == Network.REGTEST);
     config.validate();
     return config;
   }
@@ -136,7 +146,7 @@ public record GatewayConfig(
     return new GatewayConfig(port, httpHost, httpInstances, dataDir, network, databaseUrl, databasePoolSize,
         bootstrapApiKey, publicUrl, rates, expirySweepMillis, shutdownGraceMillis, bitcoindRpcUrl, bitcoindRpcUser,
         bitcoindRpcPassword, bitcoindRpcCookieFile, bitcoindZmqRawtx, bitcoindZmqRawblock, bitcoindZmqSequence,
-        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath);
+        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, webhookRetrySchedule, webhookAllowPrivateUrls);
   }
 
   @Override
@@ -186,6 +196,19 @@ public record GatewayConfig(
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
       } catch (java.net.URISyntaxException e) {
         throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not a URL");
+      }
+    }
+
+    List<Long> millisList(String key) {
+      String s = v.get(key);
+      try {
+        List<Long> out = java.util.Arrays.stream(s.split(",")).map(String::trim).map(Long::parseLong).toList();
+        if (out.stream().anyMatch(n -> n < 0 || n > 86_400_000L)) {
+          throw new NumberFormatException();
+        }
+        return out;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not a list of delays in milliseconds");
       }
     }
 
