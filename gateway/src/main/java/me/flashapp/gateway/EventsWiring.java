@@ -12,6 +12,7 @@ import me.flashapp.gateway.api.Links;
 import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.db.Database;
 import me.flashapp.gateway.events.EventDispatcher;
+import me.flashapp.gateway.pos.CheckoutStatus;
 import me.flashapp.gateway.pos.PosHub;
 import me.flashapp.gateway.pos.PosRoutes;
 import me.flashapp.gateway.pos.PosSocket;
@@ -36,6 +37,7 @@ public final class EventsWiring {
   private final Links links;
   private final WebhookSender webhooks;
   private final WebhooksHandler webhooksHandler;
+  private final CheckoutStatus checkout;
 
   EventsWiring(Vertx vertx, GatewayConfig config, Database db, Auth auth, InvoicesHandler invoices, Links links,
                Clock clock) {
@@ -49,6 +51,7 @@ public final class EventsWiring {
     this.webhooksHandler = new WebhooksHandler(pool, clock, config.webhookAllowPrivateUrls(), webhooks);
     // deliveries are enqueued in the numbering transaction, sent after its commit
     dispatcher.addHook(new WebhookQueue(clock));
+    this.checkout = new CheckoutStatus(vertx, pool, hub);
     dispatcher.addListener(events -> webhooks.wake());
   }
 
@@ -57,6 +60,7 @@ public final class EventsWiring {
     return router -> {
       PosRoutes.mount(vertx, router, links, posDeps);
       webhooksHandler.mount(router);
+      checkout.mount(router);
     };
   }
 
