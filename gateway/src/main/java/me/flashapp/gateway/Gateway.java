@@ -58,7 +58,7 @@ public final class Gateway {
 
   /** The parts built before HTTP opens; kept for accessors and {@link #stop}. */
   private record Parts(Database database, InvoiceService invoices, InvoiceExpirer expirer, ChainModule chain,
-                       Lightning lightning, CardTaps cardTaps, long purgeTimer) {}
+                       Lightning lightning, CardTaps cardTaps, EventsWiring events, long purgeTimer) {}
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -143,6 +143,10 @@ public final class Gateway {
     var cards = new CardsHandler(pool, cardIssuer, invoices, invoicesHandler, idempotency, links, clock);
     var cardPages = new BoltCardPages(pool, cardTaps);
 
+    // Settlement events: outbox dispatcher, POS hub (WebSocket), webhooks, checkout status.
+    var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock);
+    var eventRoutes = events.routes();
+
     boolean devnet = config.devnetChain() || config.devnetLightning();
     var handlers = new ApiRouter.Handlers(auth, health,
         new ApiKeysHandler(pool, auth, clock),
@@ -152,6 +156,7 @@ public final class Gateway {
         new PaymentMethodsHandler(pool, methods, clock),
         registry,
         (Router router) -> {
+          eventRoutes.accept(router);
           cards.routes(router);
           cardPages.routes(router);
           Lightning ln = lightning.get();
@@ -173,9 +178,10 @@ public final class Gateway {
     };
     return startChain(vertx, config, chain, devChain)
         .compose(v -> Lightning.start(vertx, config, pool, invoices, methods, clock))
+        .compose(ln -> events.start().map(ln))
         .compose(ln -> {
           lightning.set(ln);
-          Parts parts = new Parts(db, invoices, expirer, chain, ln, cardTaps, purgeTimer);
+          Parts parts = new Parts(db, invoices, expirer, chain, ln, cardTaps, events, purgeTimer);
           return deployHttp(vertx, config, handlers).map(d -> {
             LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
             return new Gateway(vertx, ownsVertx, config, parts, d.id, d.port);
@@ -184,7 +190,10 @@ public final class Gateway {
             return null;
           }));
         })
-        .onFailure(err -> undo.run());
+        .onFailure(err -> {
+          undo.run();
+          events.stop();
+        });
   }
 
   /** Connects the chain listener to bitcoind, or in devnet mode to a simulator started here. */
@@ -256,6 +265,11 @@ public final class Gateway {
     return parts.lightning();
   }
 
+  /** The event dispatcher, POS hub and webhook sender. */
+  public EventsWiring events() {
+    return parts.events();
+  }
+
   /** Tap-to-pay with Flash Cards (for the POS hub's cardPayment message). */
   public CardTaps cardTaps() {
     return parts.cardTaps();
@@ -277,6 +291,7 @@ public final class Gateway {
           parts.lightning().stop(); // closing gRPC channels and the simulator may block briefly
           return null;
         }))
+        .eventually(() -> parts.events().stop())
         .eventually(() -> parts.database().close(vertx))
         .onComplete(ar -> {
           if (ar.failed()) {

@@ -55,6 +55,21 @@ public final class InvoicesHandler {
     }).onSuccess(r -> r.send(ctx)).onFailure(ctx::fail);
   }
 
+  /**
+   * Validates and creates an invoice in its own transaction, as {@link #create} does, for callers
+   * outside HTTP (the POS WebSocket's createInvoice). Yields the invoice in the Greenfield JSON.
+   */
+  public Future<String> create(ApiKey key, String storeId, ObjectNode body, String baseUrl) {
+    key.require(Policies.STORE_CREATE_INVOICE, storeId);
+    return StoreRepository.find(pool, storeId).compose(store -> {
+      if (store == null) {
+        throw ApiException.storeNotFound();
+      }
+      NewInvoice req = readNew(body, store);
+      return pool.withTransaction(tx -> invoices.create(tx, store, req));
+    }).map(inv -> InvoiceJson.encode(inv, baseUrl + "/i/" + inv.id()));
+  }
+
   public void list(RoutingContext ctx) {
     String storeId = StoresHandler.storeId(ctx);
     Auth.key(ctx).require(Policies.STORE_VIEW_INVOICES, storeId);

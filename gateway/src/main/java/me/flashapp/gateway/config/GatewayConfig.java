@@ -44,7 +44,9 @@ public record GatewayConfig(
     int lndPayoutMaxFeePpm,
     int lndPayoutTimeoutSeconds,
     // Flash Cards: 32-byte AES key (64 hex) sealing the card issuer key; unset = generated into dataDir.
-    String cardMasterKey) {
+    String cardMasterKey,
+    List<Long> webhookRetrySchedule,
+    boolean webhookAllowPrivateUrls) {
 
   /** Defaults in code; a file and the environment override them. */
   static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -58,7 +60,9 @@ public record GatewayConfig(
       Map.entry("expirySweepMillis", "1000"),
       Map.entry("shutdownGraceMillis", "10000"),
       Map.entry("lndPayoutMaxFeePpm", "10000"),
-      Map.entry("lndPayoutTimeoutSeconds", "60"));
+      Map.entry("lndPayoutTimeoutSeconds", "60"),
+      // 10 s, 1 min, then 10 min six times (Greenfield's schedule); tests shorten it
+      Map.entry("webhookRetrySchedule", "10000,60000,600000,600000,600000,600000,600000,600000"));
 
   private static final Set<String> KEYS = Set.of(
       "httpPort", "httpHost", "httpInstances", "dataDir", "network", "databaseUrl", "databasePoolSize",
@@ -66,7 +70,7 @@ public record GatewayConfig(
       "bitcoindRpcUrl", "bitcoindRpcUser", "bitcoindRpcPassword", "bitcoindRpcCookieFile",
       "bitcoindZmqRawtx", "bitcoindZmqRawblock", "bitcoindZmqSequence",
       "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath", "lndPayoutMaxFeePpm", "lndPayoutTimeoutSeconds",
-      "cardMasterKey",
+      "cardMasterKey", "webhookRetrySchedule", "webhookAllowPrivateUrls",
       // read by logback.xml straight from the environment
       "logLevel", "httpLogLevel");
 
@@ -109,7 +113,11 @@ public record GatewayConfig(
         v.get("lndTlsCertPath"),
         r.integer("lndPayoutMaxFeePpm", 0, 1_000_000),
         r.integer("lndPayoutTimeoutSeconds", 1, 3600),
-        r.hexKey("cardMasterKey", 32));
+        r.hexKey("cardMasterKey", 32),
+        r.millisList("webhookRetrySchedule"),
+        // private-network webhook URLs are refused by default except on regtest (local development)
+        v.containsKey("webhookAllowPrivateUrls") ? r.bool("webhookAllowPrivateUrls")
+            : r.network() == Network.REGTEST);
     config.validate();
     return config;
   }
@@ -146,7 +154,8 @@ public record GatewayConfig(
     return new GatewayConfig(port, httpHost, httpInstances, dataDir, network, databaseUrl, databasePoolSize,
         bootstrapApiKey, publicUrl, rates, expirySweepMillis, shutdownGraceMillis, bitcoindRpcUrl, bitcoindRpcUser,
         bitcoindRpcPassword, bitcoindRpcCookieFile, bitcoindZmqRawtx, bitcoindZmqRawblock, bitcoindZmqSequence,
-        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, lndPayoutMaxFeePpm, lndPayoutTimeoutSeconds, cardMasterKey);
+        lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, lndPayoutMaxFeePpm, lndPayoutTimeoutSeconds, cardMasterKey,
+        webhookRetrySchedule, webhookAllowPrivateUrls);
   }
 
   @Override
@@ -212,6 +221,27 @@ public record GatewayConfig(
       } catch (java.net.URISyntaxException e) {
         throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not a URL");
       }
+    }
+
+    List<Long> millisList(String key) {
+      String s = v.get(key);
+      try {
+        List<Long> out = java.util.Arrays.stream(s.split(",")).map(String::trim).map(Long::parseLong).toList();
+        if (out.stream().anyMatch(n -> n < 0 || n > 86_400_000L)) {
+          throw new NumberFormatException();
+        }
+        return out;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not a list of delays in milliseconds");
+      }
+    }
+
+    boolean bool(String key) {
+      String s = v.get(key);
+      if (!s.equals("true") && !s.equals("false")) {
+        throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not true or false");
+      }
+      return Boolean.parseBoolean(s);
     }
 
     Network network() {

@@ -1,0 +1,78 @@
+package me.flashapp.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.function.Consumer;
+import me.flashapp.gateway.api.Auth;
+import me.flashapp.gateway.api.InvoicesHandler;
+import me.flashapp.gateway.api.Links;
+import me.flashapp.gateway.config.GatewayConfig;
+import me.flashapp.gateway.db.Database;
+import me.flashapp.gateway.events.EventDispatcher;
+import me.flashapp.gateway.pos.CheckoutStatus;
+import me.flashapp.gateway.pos.PosHub;
+import me.flashapp.gateway.pos.PosRoutes;
+import me.flashapp.gateway.pos.PosSocket;
+import me.flashapp.gateway.webhook.WebhookQueue;
+import me.flashapp.gateway.webhook.WebhookSender;
+import me.flashapp.gateway.webhook.WebhooksHandler;
+
+/**
+ * Settlement events, wired in one place so {@link Gateway} only creates, starts and stops it: the
+ * outbox dispatcher, this node's POS hub, and their routes.
+ */
+public final class EventsWiring {
+  /** Slow safety-net poll of the outbox; LISTEN/NOTIFY does the real-time work. */
+  static final long POLL_MILLIS = 5_000;
+  /** Frames held for one slow terminal before it is closed (4008) to resume with since. */
+  static final int POS_MAX_QUEUE = 10_000;
+
+  private final Vertx vertx;
+  private final EventDispatcher dispatcher;
+  private final PosHub hub = new PosHub();
+  private final PosSocket.Deps posDeps;
+  private final Links links;
+  private final WebhookSender webhooks;
+  private final WebhooksHandler webhooksHandler;
+  private final CheckoutStatus checkout;
+
+  EventsWiring(Vertx vertx, GatewayConfig config, Database db, Auth auth, InvoicesHandler invoices, Links links,
+               Clock clock) {
+    this.vertx = vertx;
+    Pool pool = db.pool();
+    this.links = links;
+    this.dispatcher = new EventDispatcher(vertx, pool, db.parts(), POLL_MILLIS);
+    this.posDeps = new PosSocket.Deps(hub, auth, pool, invoices::create, POS_MAX_QUEUE);
+    dispatcher.addListener(hub);
+    this.webhooks = new WebhookSender(vertx, pool, clock, config.webhookRetrySchedule());
+    this.webhooksHandler = new WebhooksHandler(pool, clock, config.webhookAllowPrivateUrls(), webhooks);
+    // deliveries are enqueued in the numbering transaction, sent after its commit
+    dispatcher.addHook(new WebhookQueue(clock));
+    this.checkout = new CheckoutStatus(vertx, pool, hub);
+    dispatcher.addListener(events -> webhooks.wake());
+  }
+
+  /** Routes to add to every HTTP verticle's router. */
+  Consumer<Router> routes() {
+    return router -> {
+      PosRoutes.mount(vertx, router, links, posDeps);
+      webhooksHandler.mount(router);
+      checkout.mount(router);
+    };
+  }
+
+  Future<Void> start() {
+    return webhooks.start().compose(v -> dispatcher.start());
+  }
+
+  Future<Void> stop() {
+    return dispatcher.stop().eventually(webhooks::stop);
+  }
+
+  public EventDispatcher dispatcher() {
+    return dispatcher;
+  }
+}

@@ -1,0 +1,201 @@
+package me.flashapp.gateway.events;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import me.flashapp.gateway.config.DatabaseUrls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes committed outbox rows: gives each pending row its per-store {@code store_seq}, then
+ * hands the events to the listeners (POS hub, webhook sender).
+ *
+ * <p>Why here and not in the writing transaction: two transactions that write events for the same
+ * store may commit in either order; a sequence taken at insert time could be seen by a terminal
+ * out of order, or leave a hole that fills in later. The dispatcher only sees committed rows and
+ * numbers them in id order, so a row committed later always gets a later number and a subscriber
+ * that saw N has seen everything up to N.
+ *
+ * <p>One assigner at a time: every cycle runs on this object's single Vert.x context, one after
+ * another, and holds a transaction-scoped advisory lock so that two nodes on one database never
+ * number the same store concurrently. In-transaction hooks (the webhook queue) write their rows in
+ * the same transaction, so a crash after numbering cannot lose a webhook delivery.
+ *
+ * <p>Wake-ups: LISTEN on {@code outbox_events} (the V5 trigger notifies on commit only), a poll
+ * once subscribed (a commit may have landed before LISTEN took effect), a slow periodic poll as a
+ * safety net, and one pass at start, which publishes whatever a crash left pending.
+ */
+public final class EventDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
+  static final long LOCK_KEY = 0x666c6173685f6576L; // "flash_ev"
+  static final int BATCH = 500;
+  static final String LOCK = "SELECT pg_advisory_xact_lock($1)";
+  static final String PENDING = "SELECT id, store_id, type, invoice_id, payload::text AS payload FROM outbox_events"
+      + " WHERE store_seq IS NULL ORDER BY id LIMIT " + BATCH;
+  static final String COUNTERS = "SELECT store_id, last_seq FROM outbox_store_seq WHERE store_id = ANY($1) FOR UPDATE";
+  static final String SAVE_COUNTERS = "INSERT INTO outbox_store_seq (store_id, last_seq)"
+      + " SELECT * FROM unnest($1::text[], $2::bigint[])"
+      + " ON CONFLICT (store_id) DO UPDATE SET last_seq = EXCLUDED.last_seq";
+  static final String ASSIGN = "UPDATE outbox_events o SET store_seq = v.seq"
+      + " FROM unnest($1::bigint[], $2::bigint[]) AS v(id, seq) WHERE o.id = v.id";
+
+  /** Work done inside the numbering transaction (e.g. enqueueing webhook deliveries). */
+  public interface InTransaction extends BiFunction<SqlConnection, List<PublishedEvent>, Future<Void>> {}
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final DatabaseUrls.Parts db;
+  private final long pollMillis;
+  private final List<InTransaction> hooks = new CopyOnWriteArrayList<>();
+  private final List<Consumer<List<PublishedEvent>>> listeners = new CopyOnWriteArrayList<>();
+  private Context context;
+  private PgSubscriber subscriber;
+  private long timer = -1;
+  private boolean running;
+  private boolean again;
+  private boolean stopped;
+
+  public EventDispatcher(Vertx vertx, Pool pool, DatabaseUrls.Parts db, long pollMillis) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.db = db;
+    this.pollMillis = pollMillis;
+  }
+
+  public void addHook(InTransaction hook) {
+    hooks.add(hook);
+  }
+
+  /** Called after commit, on the dispatcher's context, with events in seq order per store. */
+  public void addListener(Consumer<List<PublishedEvent>> listener) {
+    listeners.add(listener);
+  }
+
+  /** Subscribes to notifications and runs the first pass; completes once LISTEN is set up. */
+  public Future<Void> start() {
+    context = vertx.getOrCreateContext();
+    return Future.<Void>future(p -> context.runOnContext(v -> {
+      subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions().setHost(db.host()).setPort(db.port())
+          .setDatabase(db.database()).setUser(db.user()).setPassword(db.password()));
+      // Reconnect forever: missed notifications are covered by the poll on (re)subscription.
+      subscriber.reconnectPolicy(retries -> 1000L);
+      subscriber.channel("outbox_events").handler(payload -> wake()).subscribeHandler(x -> wake());
+      timer = vertx.setPeriodic(pollMillis, id -> wake());
+      subscriber.connect().onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.warn("LISTEN outbox_events failed, relying on the poll: {}", ar.cause().toString());
+        }
+        wake();
+        p.complete();
+      });
+    }));
+  }
+
+  public Future<Void> stop() {
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    return Future.<Void>future(p -> context.runOnContext(v -> {
+      stopped = true;
+      vertx.cancelTimer(timer);
+      subscriber.close().onComplete(ar -> p.complete());
+    }));
+  }
+
+  /** Asks for a pass; passes never overlap, and a wake-up during a pass causes one more. */
+  public void wake() {
+    if (context == null) {
+      return;
+    }
+    context.runOnContext(v -> {
+      if (stopped) {
+        return;
+      }
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      again = false;
+      pool.withTransaction(this::assign).onComplete(ar -> {
+        running = false;
+        if (ar.failed()) {
+          LOG.warn("event dispatch failed, will retry: {}", ar.cause().toString());
+          return; // the periodic poll retries; spinning on a broken database helps no one
+        }
+        List<PublishedEvent> events = ar.result();
+        for (Consumer<List<PublishedEvent>> l : events.isEmpty() ? List.<Consumer<List<PublishedEvent>>>of() : listeners) {
+          try {
+            l.accept(events);
+          } catch (RuntimeException e) {
+            LOG.error("event listener failed", e);
+          }
+        }
+        if (again || events.size() == BATCH) {
+          wake();
+        }
+      });
+    });
+  }
+
+  private Future<List<PublishedEvent>> assign(SqlConnection tx) {
+    return tx.preparedQuery(LOCK).execute(Tuple.of(LOCK_KEY))
+        .compose(x -> tx.preparedQuery(PENDING).execute())
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(List.of());
+          }
+          List<Row> pending = new ArrayList<>(rows.size());
+          LinkedHashSet<String> stores = new LinkedHashSet<>();
+          for (Row r : rows) {
+            pending.add(r);
+            stores.add(r.getString("store_id"));
+          }
+          return tx.preparedQuery(COUNTERS).execute(Tuple.of(stores.toArray(String[]::new)))
+              .compose(counters -> {
+                Map<String, Long> last = new HashMap<>();
+                for (Row c : counters) {
+                  last.put(c.getString("store_id"), c.getLong("last_seq"));
+                }
+                List<PublishedEvent> out = new ArrayList<>(pending.size());
+                Long[] ids = new Long[pending.size()];
+                Long[] seqs = new Long[pending.size()];
+                for (int i = 0; i < pending.size(); i++) {
+                  Row r = pending.get(i);
+                  String store = r.getString("store_id");
+                  long seq = last.merge(store, 1L, Long::sum);
+                  ids[i] = r.getLong("id");
+                  seqs[i] = seq;
+                  out.add(new PublishedEvent(ids[i], store, seq, r.getString("type"), r.getString("invoice_id"),
+                      r.getString("payload")));
+                }
+                String[] storeIds = last.keySet().toArray(String[]::new);
+                Long[] lastSeqs = new Long[storeIds.length];
+                for (int i = 0; i < storeIds.length; i++) {
+                  lastSeqs[i] = last.get(storeIds[i]);
+                }
+                Future<Void> f = tx.preparedQuery(SAVE_COUNTERS).execute(Tuple.tuple().addValue(storeIds).addValue(lastSeqs))
+                    .compose(x -> tx.preparedQuery(ASSIGN).execute(Tuple.tuple().addValue(ids).addValue(seqs))).mapEmpty();
+                for (InTransaction hook : hooks) {
+                  f = f.compose(x -> hook.apply(tx, out));
+                }
+                return f.map(out);
+              });
+        });
+  }
+}

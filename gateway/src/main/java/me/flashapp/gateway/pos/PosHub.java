@@ -1,0 +1,92 @@
+package me.flashapp.gateway.pos;
+
+import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import me.flashapp.gateway.events.PublishedEvent;
+
+/**
+ * This node's fan-out of published events to WebSockets (POS terminals by store, checkout pages by
+ * invoice).
+ *
+ * <p>Sockets live on the event loops of the several HTTP verticle instances. Each context gets its
+ * own registry, touched only on that context, so there are no locks on the hot path: publishing a
+ * batch posts one task per context, which walks its own subscribers. Frames are built once per
+ * event ({@link PublishedEvent#frame()}) and shared by every subscriber.
+ */
+public final class PosHub implements Consumer<List<PublishedEvent>> {
+
+  /** A subscriber, called on the context it registered from. */
+  public interface Subscriber {
+    void onEvent(PublishedEvent event);
+  }
+
+  private static final class Local {
+    final Context context;
+    final Map<String, List<Subscriber>> byKey = new HashMap<>();
+
+    Local(Context context) {
+      this.context = context;
+    }
+
+    void deliver(List<PublishedEvent> events) {
+      for (PublishedEvent e : events) {
+        notify(byKey.get(storeKey(e.storeId())), e);
+        if (e.invoiceId() != null) {
+          notify(byKey.get(invoiceKey(e.invoiceId())), e);
+        }
+      }
+    }
+
+    private static void notify(List<Subscriber> subs, PublishedEvent e) {
+      if (subs == null) {
+        return;
+      }
+      // a copy: a subscriber may unsubscribe (close) while being notified
+      for (Subscriber s : subs.toArray(Subscriber[]::new)) {
+        s.onEvent(e);
+      }
+    }
+  }
+
+  private final ConcurrentHashMap<Context, Local> locals = new ConcurrentHashMap<>();
+
+  static String storeKey(String storeId) {
+    return "s:" + storeId;
+  }
+
+  static String invoiceKey(String invoiceId) {
+    return "i:" + invoiceId;
+  }
+
+  /** Registers on the current context (must be called on it); returns the unregistration. */
+  public Runnable subscribeStore(Context context, String storeId, Subscriber s) {
+    return subscribe(context, storeKey(storeId), s);
+  }
+
+  public Runnable subscribeInvoice(Context context, String invoiceId, Subscriber s) {
+    return subscribe(context, invoiceKey(invoiceId), s);
+  }
+
+  private Runnable subscribe(Context context, String key, Subscriber s) {
+    Local local = locals.computeIfAbsent(context, Local::new);
+    local.byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+    return () -> {
+      List<Subscriber> list = local.byKey.get(key);
+      if (list != null && list.remove(s) && list.isEmpty()) {
+        local.byKey.remove(key);
+      }
+    };
+  }
+
+  @Override
+  public void accept(List<PublishedEvent> events) {
+    for (Local local : locals.values()) {
+      local.context.runOnContext(v -> local.deliver(events));
+    }
+  }
+}
