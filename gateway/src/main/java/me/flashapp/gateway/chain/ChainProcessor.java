@@ -43,7 +43,7 @@ final class ChainProcessor {
   private final Clock clock;
   private final Map<String, TrackedTx> tracked = new HashMap<>();
   private final Map<String, String> spentBy = new HashMap<>();
-  private BlockRef position;
+  private volatile BlockRef position; // written on the listener context, read by health checks
 
   ChainProcessor(WatchedScripts watched, ChainRepository repo, Settlement settlement, Clock clock) {
     this.watched = watched;
