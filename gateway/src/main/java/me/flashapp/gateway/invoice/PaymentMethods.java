@@ -31,6 +31,9 @@ public final class PaymentMethods {
   static final String INVOICE_METHODS = "SELECT payment_method_id, destination, payment_link, details::text AS details"
       + " FROM invoice_payment_methods WHERE invoice_id = $1 ORDER BY payment_method_id";
 
+  static final String ON_CHAIN = "BTC-CHAIN";
+  static final String LIGHTNING = "BTC-LN";
+
   /** A store's setting of one method. */
   public record StoreMethod(String paymentMethodId, boolean enabled, JsonObject config) {}
 
@@ -107,7 +110,29 @@ public final class PaymentMethods {
       for (Row r : rows) {
         out.add(new InvoicePaymentMethod(r.getString(0), r.getString(1), r.getString(2), r.getString(3)));
       }
-      return out;
+      return withUnifiedLink(out);
     });
+  }
+
+  /**
+   * With both on-chain and Lightning on an invoice, the on-chain link carries the BOLT11 too
+   * (BIP21 {@code lightning=} parameter), so one QR code lets any wallet pay either way.
+   */
+  static List<InvoicePaymentMethod> withUnifiedLink(List<InvoicePaymentMethod> methods) {
+    InvoicePaymentMethod ln = methods.stream().filter(m -> m.paymentMethodId().equals(LIGHTNING)).findFirst()
+        .orElse(null);
+    if (ln == null) {
+      return methods;
+    }
+    List<InvoicePaymentMethod> out = new ArrayList<>(methods.size());
+    for (InvoicePaymentMethod m : methods) {
+      if (m.paymentMethodId().equals(ON_CHAIN) && m.paymentLink().startsWith("bitcoin:")) {
+        String sep = m.paymentLink().contains("?") ? "&" : "?";
+        m = new InvoicePaymentMethod(m.paymentMethodId(), m.destination(),
+            m.paymentLink() + sep + "lightning=" + ln.destination().toUpperCase(java.util.Locale.ROOT), m.detailsJson());
+      }
+      out.add(m);
+    }
+    return out;
   }
 }
