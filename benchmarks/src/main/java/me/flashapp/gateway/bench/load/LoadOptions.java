@@ -116,7 +116,6 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       terminals = Math.min(terminals, 10);
       duration = 3;
       warmup = 1;
-      drain = Math.min(drain, 20);
     }
     if (rate < 0 || payments < 0 || terminals < 0 || connectRate <= 0 || duration <= 0 || warmup < 0 || drain < 0
         || connections <= 0) {
