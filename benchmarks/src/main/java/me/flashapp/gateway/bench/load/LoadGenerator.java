@@ -2,44 +2,29 @@ package me.flashapp.gateway.bench.load;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
-import java.net.URI;
-import java.nio.file.Files;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Open-loop load: requests are scheduled at a constant rate whatever the server does, and each
- * latency is measured from the request's intended start time (HdrHistogram, coordinated-omission
- * free). Today it drives invoice creation over HTTP; terminals and payment injection plug in as
- * further operations.
+ * The load generator's main class: drives a running gateway open-loop with any mix of
+ * operations (invoice creation over HTTP, POS terminals on the WebSocket, payments injected through
+ * the devnet simulators), prints a progress line per second and writes the report (see
+ * {@link LoadOptions#USAGE}). Every latency runs from the operation's intended start time
+ * (HdrHistogram), so it is corrected for coordinated omission.
  */
-public final class LoadGenerator {
+public final class LoadGenerator implements AutoCloseable {
+  private static final long SECOND = 1_000_000_000L;
   private final LoadOptions o;
   private final Vertx vertx = Vertx.vertx();
-  private final HttpClient http;
-  private final URI base;
-  private final Histogram histogram = new Histogram(60_000_000L, 3);
-  private final AtomicLong ok = new AtomicLong();
-  private final AtomicLong errors = new AtomicLong();
-  private final AtomicLong sent = new AtomicLong();
-  private volatile boolean measuring;
-  private JsonObject ceilings = new JsonObject();
+  private final GatewayApi api;
 
   LoadGenerator(LoadOptions o) {
     this.o = o;
-    this.base = URI.create(o.url());
-    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost())
-            .setDefaultPort(base.getPort() < 0 ? 80 : base.getPort()).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(o.connections()).setMaxWaitQueueSize(-1));
+    this.api = new GatewayApi(vertx, o.url(), o.key(), o.connections());
   }
 
   public static void main(String[] args) throws Exception {
@@ -55,16 +40,85 @@ public final class LoadGenerator {
       System.out.print(LoadOptions.USAGE);
       return;
     }
-    LoadGenerator g = new LoadGenerator(o);
-    try {
-      int failures = g.run(System.out);
-      System.exit(failures == 0 ? 0 : 1);
-    } finally {
-      g.vertx.close();
+    int failures;
+    try (LoadGenerator g = new LoadGenerator(o)) {
+      failures = g.run(System.out);
     }
+    System.exit(failures == 0 ? 0 : 1);
   }
 
+  /** Runs the whole thing on the calling thread; returns the number of errors (capped at int). */
   int run(PrintStream out) throws Exception {
+    JsonObject ceilings = ceilings(out);
+    String store = o.store() != null ? o.store()
+        : await(api.post("/api/v1/stores", new JsonObject().put("name", "load-test"))).getString("id");
+    List<OpStats> ops = new ArrayList<>();
+    Settlements settlements = new Settlements();
+    Terminals terminals = null;
+    if (o.terminals() > 0) {
+      terminals = new Terminals(vertx, api, o.key(), o.terminals(), settlements);
+      out.printf("opening %d terminals at %.0f/s%n", o.terminals(), o.connectRate());
+      terminals.connectAll(store, o.terminals(), o.connectRate(), 30 * SECOND);
+      out.printf("%d of %d terminals subscribed%n", terminals.subscribed(), o.terminals());
+      ops.add(terminals.connect);
+      ops.add(terminals.events);
+    }
+    double paymentRate = o.payments();
+    if (paymentRate > 0 && o.paymentKind() == Payments.Kind.CARD) {
+      out.println("card taps skipped: the POS protocol on this branch has no cardPayment frame"
+          + " (docs/pos-websocket.md); run with --payment-kind ln, chain or mixed");
+      paymentRate = 0;
+    }
+    InvoiceCreation invoices = o.rate() > 0 ? new InvoiceCreation(api, store) : null;
+    Payments payments = paymentRate > 0 ? new Payments(api, settlements, o.paymentKind(), store) : null;
+    if (invoices != null) {
+      ops.add(0, invoices.stats);
+    }
+    if (payments != null) {
+      ops.addAll(List.of(payments.prepare, payments.inject, settlements.settlement, settlements.fanout));
+      if (o.paymentKind().usesChain()) {
+        ops.add(payments.mine);
+      }
+    }
+
+    long start = System.nanoTime();
+    long measureFrom = start + o.warmupSeconds() * SECOND;
+    long end = measureFrom + o.durationSeconds() * SECOND;
+    List<Future<Void>> schedules = new ArrayList<>();
+    if (invoices != null) {
+      schedules.add(invoices.start(vertx, o.rate(), start, measureFrom, end));
+    }
+    if (payments != null) {
+      schedules.add(payments.start(vertx, paymentRate, start, measureFrom, end));
+    }
+    Terminals t = terminals;
+    if (t != null) {
+      // Terminal events count only inside the measured window, like every other operation.
+      vertx.setTimer(Math.max(1, o.warmupSeconds() * 1000L), id -> t.measuring(true));
+    }
+    progressUntil(out, ops, start, measureFrom, end, () -> false);
+    if (t != null) {
+      t.measuring(false);
+    }
+    await(Future.join(schedules));
+    long drainEnd = System.nanoTime() + o.drainSeconds() * SECOND;
+    progressUntil(out, ops, start, measureFrom, drainEnd, () ->
+        (invoices == null || invoices.inFlight() == 0) && (payments == null || payments.inFlight() == 0)
+            && settlements.outstanding() == 0);
+    settlements.expireOutstanding();
+    unfinished(invoices == null ? 0 : invoices.inFlight(), invoices == null ? null : invoices.stats);
+    unfinished(payments == null ? 0 : payments.inFlight(), payments == null ? null : payments.inject);
+    JsonObject extra = new JsonObject();
+    if (t != null) {
+      await(t.close());
+      extra.put("terminal-events", new JsonObject().put("terminals", o.terminals())
+          .put("subscribed", t.connect.ok()).put("receivedTotal", t.received()));
+    }
+    JsonObject summary = Report.write(o, ops, ceilings, extra, out);
+    return (int) Math.min(summary.getLong("errors"), Integer.MAX_VALUE);
+  }
+
+  private JsonObject ceilings(PrintStream out) throws Exception {
     JsonObject ceilings = new JsonObject();
     if (o.ceiling()) {
       int seconds = Math.max(3, Math.min(10, o.durationSeconds()));
@@ -74,119 +128,48 @@ public final class LoadGenerator {
       }
       out.println("ceilings: " + ceilings.encode());
     }
-    this.ceilings = ceilings;
-    String store = o.store() != null ? o.store() : await(call(HttpMethod.POST, "/api/v1/stores",
-        "{\"name\":\"load-test\"}")).getString("id");
-    String path = "/api/v1/stores/" + store + "/invoices";
-    Buffer body = Buffer.buffer("{\"amount\":\"12.50\",\"currency\":\"USD\",\"metadata\":{\"orderId\":\"load\"}}");
+    return ceilings;
+  }
 
-    long intervalNanos = (long) (1_000_000_000L / o.rate());
-    long start = System.nanoTime();
-    long warmupEnd = start + o.warmupSeconds() * 1_000_000_000L;
-    long end = warmupEnd + o.durationSeconds() * 1_000_000_000L;
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    AtomicLong next = new AtomicLong(start);
-    // A 1 ms tick sends every request whose intended time has come: the schedule, not the
-    // server's responses, decides when requests go out.
-    vertx.setPeriodic(1, id -> {
+  /** Prints one line per second until {@code untilNanos} or until {@code done} says so. */
+  private static void progressUntil(PrintStream out, List<OpStats> ops, long start, long measureFrom, long untilNanos,
+      java.util.function.BooleanSupplier done) throws InterruptedException {
+    long next = System.nanoTime() + SECOND;
+    while (System.nanoTime() < untilNanos && !done.getAsBoolean()) {
       long now = System.nanoTime();
-      measuring = now >= warmupEnd;
-      while (next.get() <= now && next.get() < end) {
-        long intended = next.getAndAdd(intervalNanos);
-        boolean record = intended >= warmupEnd;
-        sent.incrementAndGet();
-        http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
-                .putHeader("Authorization", "token " + o.key()).putHeader("Content-Type", "application/json"))
-            .compose(req -> req.send(body))
-            .compose(resp -> resp.body().map(b -> resp.statusCode()))
-            .onComplete(ar -> {
-              long micros = (System.nanoTime() - intended) / 1000;
-              if (ar.succeeded() && ar.result() == 200) {
-                if (record) {
-                  ok.incrementAndGet();
-                  synchronized (histogram) {
-                    histogram.recordValue(Math.min(micros, histogram.getHighestTrackableValue()));
-                  }
-                }
-              } else if (record) {
-                errors.incrementAndGet();
-              }
-            });
+      if (now < next) {
+        // wake at least every 50 ms so the drain ends as soon as it can
+        TimeUnit.NANOSECONDS.sleep(Math.min(next - now, Math.min(50_000_000L, Math.max(1, untilNanos - now))));
+        continue;
       }
-      if (now >= end) {
-        vertx.cancelTimer(id);
-        done.complete(null);
-      }
-    });
-    long lastOk = 0;
-    while (!done.isDone()) {
-      Thread.sleep(1000);
-      long cur = ok.get();
-      out.printf("%s sent=%d ok/s=%d errors=%d p99(so far)=%.2f ms%n", measuring ? "measuring" : "warmup   ",
-          sent.get(), cur - lastOk, errors.get(), p(99) / 1000.0);
-      lastOk = cur;
-    }
-    // let in-flight requests finish (their latency keeps counting from their intended start)
-    long drainUntil = System.nanoTime() + 30_000_000_000L;
-    while (ok.get() + errors.get() < expectedMeasured() && System.nanoTime() < drainUntil) {
-      Thread.sleep(50);
-    }
-    report(out);
-    return (int) Math.min(errors.get(), Integer.MAX_VALUE);
-  }
-
-  private long expectedMeasured() {
-    return (long) (o.rate() * o.durationSeconds());
-  }
-
-  private double p(double percentile) {
-    synchronized (histogram) {
-      return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile);
+      next += SECOND;
+      out.println(progressLine(ops, (now - start) / SECOND, now >= measureFrom ? "measuring" : "warmup"));
     }
   }
 
-  private void report(PrintStream out) throws Exception {
-    Files.createDirectories(o.out());
-    JsonObject summary;
-    synchronized (histogram) {
-      double throughput = histogram.getTotalCount() / (double) o.durationSeconds();
-      summary = new JsonObject()
-          .put("operation", "invoice-create")
-          .put("targetRate", o.rate())
-          .put("durationSeconds", o.durationSeconds())
-          .put("throughput", Math.round(throughput * 10) / 10.0)
-          .put("ok", ok.get())
-          .put("errors", errors.get())
-          .put("p50ms", histogram.getValueAtPercentile(50) / 1000.0)
-          .put("p90ms", histogram.getValueAtPercentile(90) / 1000.0)
-          .put("p99ms", histogram.getValueAtPercentile(99) / 1000.0)
-          .put("p999ms", histogram.getValueAtPercentile(99.9) / 1000.0)
-          .put("maxMs", histogram.getMaxValue() / 1000.0)
-          .put("ceilings", ceilings);
-      if (ceilings.containsKey("pgInsertTxPerSecond")) {
-        summary.put("ratioToPgInsertCeiling", Math.round(throughput / ceilings.getLong("pgInsertTxPerSecond") * 1000) / 1000.0);
+  private static String progressLine(List<OpStats> ops, long second, String phase) {
+    StringBuilder b = new StringBuilder(String.format("%4ds %-9s", second, phase));
+    long errors = 0;
+    for (OpStats op : ops) {
+      Histogram h = op.sampleInterval();
+      b.append(" | ").append(op.name).append(' ').append(op.okSinceLastCall()).append("/s");
+      if (op.hasLatency && h.getTotalCount() > 0) {
+        b.append(String.format(" p99=%.1fms", h.getValueAtPercentile(99) / 1000.0));
       }
-      if (ceilings.containsKey("plainHttpPerSecond")) {
-        summary.put("ratioToPlainHttpCeiling", Math.round(throughput / ceilings.getLong("plainHttpPerSecond") * 1000) / 1000.0);
-      }
-      try (PrintStream hgrm = new PrintStream(Files.newOutputStream(o.out().resolve("invoice-create.hgrm")))) {
-        histogram.outputPercentileDistribution(hgrm, 1000.0);
-      }
+      errors += op.errors();
     }
-    Files.writeString(o.out().resolve("summary.json"), summary.encodePrettily());
-    out.println("invoice-create: " + summary.encode());
+    return b.append(" | errors=").append(errors).toString();
   }
 
-  private Future<JsonObject> call(HttpMethod method, String path, String body) {
-    return http.request(new RequestOptions().setMethod(method).setURI(path)
-            .putHeader("Authorization", "token " + o.key()).putHeader("Content-Type", "application/json"))
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() != 200) {
-            throw new IllegalStateException(method + " " + path + " → " + resp.statusCode() + " " + b);
-          }
-          return new JsonObject(b);
-        }));
+  private static void unfinished(long count, OpStats stats) {
+    for (long i = 0; i < count; i++) {
+      stats.error("no answer before the drain ended");
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    await(api.close().transform(ar -> vertx.close()));
   }
 
   private static <T> T await(Future<T> f) throws Exception {

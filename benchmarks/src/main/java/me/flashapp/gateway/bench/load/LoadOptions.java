@@ -3,26 +3,44 @@ package me.flashapp.gateway.bench.load;
 import java.nio.file.Path;
 
 /** Command-line options of {@link LoadGenerator}; {@code --help} prints {@link #USAGE}. */
-record LoadOptions(String url, String key, String store, double rate, int durationSeconds, int warmupSeconds,
-                   int connections, Path out, boolean smoke, boolean ceiling, String database) {
+record LoadOptions(String url, String key, String store, double rate, int terminals, double connectRate,
+                   double payments, Payments.Kind paymentKind, int durationSeconds, int warmupSeconds,
+                   int drainSeconds, int connections, Path out, boolean smoke, boolean ceiling, String database) {
 
   static final String USAGE = """
-      Flash Gateway load generator: drives a running gateway open-loop (constant arrival rate) and
-      reports latencies corrected for coordinated omission (measured from each request's intended
-      start, so a stalled server cannot hide its queueing).
+      Flash Gateway load generator: drives a running gateway open-loop (constant arrival rates,
+      whatever the gateway does) and reports latencies corrected for coordinated omission: each is
+      measured from the operation's intended start, so a stalled server cannot hide its queueing.
 
         java -cp benchmarks/target/benchmarks.jar me.flashapp.gateway.bench.load.LoadGenerator [options]
 
-      Options:
+      Operations (any combination; each has its own figures):
+        --rate R             invoice creations per second over HTTP; 0 = none  (default 500)
+        --terminals N        POS terminals on the store's WebSocket, each subscribed since 0; every
+                             event is counted and a seq gap or duplicate is an error  (default 0)
+        --connect-rate C     terminals opened per second before the run starts     (default 500)
+        --payments P         payments injected per second through the devnet simulators (the gateway
+                             must run in dev mode; needs --terminals >= 1, which observe settlement)
+                             (default 0)
+        --payment-kind K     ln: create an invoice, pay its BOLT11 via /api/v1/dev/lightning/pay;
+                             chain: send its amount due to its address via /api/v1/dev/chain/send,
+                             and mine a block every second; mixed: alternate ln and chain;
+                             card: not available yet (POS cardPayment frames are not in
+                             docs/pos-websocket.md), skipped with a message   (default ln)
+
+      Run:
         --url URL            gateway base URL                          (default http://localhost:8080)
-        --key KEY            API key with btcpay.store.canmodifystoresettings (required)
-        --store ID           store to create invoices in (default: a new store "load-test")
-        --rate R             invoice creations per second               (default 500)
+        --key KEY            API key (required). Invoices and terminals need store permissions;
+                             --payments needs an unrestricted key (the dev endpoints)
+        --store ID           store to drive (default: a new store "load-test")
         --duration S         measured seconds                           (default 30)
-        --warmup S           seconds at the same rate before measuring  (default 10)
+        --warmup S           seconds at the same rates before measuring  (default 10)
+        --drain S            after the schedule, seconds to wait for in-flight requests and settlement
+                             events; what is still missing then is an error  (default 30)
         --connections N      HTTP connections                           (default 64)
-        --out DIR            where to write .hgrm and summary.json      (default ./load-results)
-        --smoke              a few seconds at a low rate (CI: keeps the jar and generator from rotting)
+        --out DIR            where results are written                  (default ./load-results)
+        --smoke              a few seconds at low rates (CI: keeps the jar and the generator from
+                             rotting): rate <= 50, payments <= 10, terminals <= 10, 1 s warmup, 3 s
         --ceiling            also measure, in the same run, the machine's ceilings: plain Vert.x HTTP and
                              (with --database) raw single-row insert transactions; gateway figures are
                              then reported as ratios of them
@@ -31,9 +49,13 @@ record LoadOptions(String url, String key, String store, double rate, int durati
                              (user postgres, no password)
         --help               this text
 
-      Output: a live progress line per second; then throughput, errors and p50/p90/p99/p99.9/max
-      per operation; DIR/invoice-create.hgrm (HdrHistogram percentile distribution, microseconds)
-      and DIR/summary.json.
+      Output: a live progress line per second; then per operation throughput, errors and
+      p50/p90/p99/p99.9/max (ms). In DIR: <operation>.hgrm (HdrHistogram percentile distribution,
+      values in ms), summary.json, and latency.html (self-contained percentile chart).
+      Operations: invoice-create, terminal-connect, terminal-events, payment-prepare, payment-inject,
+      settlement (payment injected -> first terminal receives InvoiceSettled, or InvoiceProcessing
+      on-chain), settlement-fanout (the same, every terminal), chain-mine.
+      Exit status: 0 when no operation had an error, 1 otherwise, 2 for bad options.
       """;
 
   static LoadOptions parse(String[] args) {
@@ -41,8 +63,13 @@ record LoadOptions(String url, String key, String store, double rate, int durati
     String key = null;
     String store = null;
     double rate = 500;
+    int terminals = 0;
+    double connectRate = 500;
+    double payments = 0;
+    Payments.Kind kind = Payments.Kind.LN;
     int duration = 30;
     int warmup = 10;
+    int drain = 30;
     int connections = 64;
     Path out = Path.of("load-results");
     boolean smoke = false;
@@ -50,22 +77,34 @@ record LoadOptions(String url, String key, String store, double rate, int durati
     String database = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      switch (a) {
-        case "--url" -> url = args[++i];
-        case "--key" -> key = args[++i];
-        case "--store" -> store = args[++i];
-        case "--rate" -> rate = Double.parseDouble(args[++i]);
-        case "--duration" -> duration = Integer.parseInt(args[++i]);
-        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-        case "--connections" -> connections = Integer.parseInt(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
-        case "--smoke" -> smoke = true;
-        case "--ceiling" -> ceiling = true;
-        case "--database" -> database = args[++i];
-        case "--help", "-h" -> {
-          return null;
+      if (a.equals("--help") || a.equals("-h")) {
+        return null;
+      }
+      if (!a.equals("--smoke") && !a.equals("--ceiling") && i + 1 >= args.length) {
+        throw new IllegalArgumentException(a + " needs a value (see --help)");
+      }
+      try {
+        switch (a) {
+          case "--url" -> url = args[++i];
+          case "--key" -> key = args[++i];
+          case "--store" -> store = args[++i];
+          case "--rate" -> rate = Double.parseDouble(args[++i]);
+          case "--terminals" -> terminals = Integer.parseInt(args[++i]);
+          case "--connect-rate" -> connectRate = Double.parseDouble(args[++i]);
+          case "--payments" -> payments = Double.parseDouble(args[++i]);
+          case "--payment-kind" -> kind = Payments.Kind.parse(args[++i]);
+          case "--duration" -> duration = Integer.parseInt(args[++i]);
+          case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+          case "--drain" -> drain = Integer.parseInt(args[++i]);
+          case "--connections" -> connections = Integer.parseInt(args[++i]);
+          case "--out" -> out = Path.of(args[++i]);
+          case "--smoke" -> smoke = true;
+          case "--ceiling" -> ceiling = true;
+          case "--database" -> database = args[++i];
+          default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
         }
-        default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(a + " needs a number, got " + args[i]);
       }
     }
     if (key == null) {
@@ -73,12 +112,20 @@ record LoadOptions(String url, String key, String store, double rate, int durati
     }
     if (smoke) {
       rate = Math.min(rate, 50);
+      payments = Math.min(payments, 10);
+      terminals = Math.min(terminals, 10);
       duration = 3;
       warmup = 1;
     }
-    if (rate <= 0 || duration <= 0 || warmup < 0 || connections <= 0) {
-      throw new IllegalArgumentException("rate, duration and connections must be positive");
+    if (rate < 0 || payments < 0 || terminals < 0 || connectRate <= 0 || duration <= 0 || warmup < 0 || drain < 0
+        || connections <= 0) {
+      throw new IllegalArgumentException("rates, counts and durations must not be negative;"
+          + " duration, connections and connect-rate must be positive");
     }
-    return new LoadOptions(url, key, store, rate, duration, warmup, connections, out, smoke, ceiling, database);
+    if (payments > 0 && terminals == 0 && kind != Payments.Kind.CARD) {
+      throw new IllegalArgumentException("--payments needs --terminals >= 1: settlement is observed by a terminal");
+    }
+    return new LoadOptions(url, key, store, rate, terminals, connectRate, payments, kind, duration, warmup, drain,
+        connections, out, smoke, ceiling, database);
   }
 }

@@ -1,6 +1,7 @@
 package me.flashapp.gateway.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import me.flashapp.gateway.Gateway;
 import me.flashapp.gateway.config.GatewayConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -21,34 +24,76 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * CI's quick smoke run, so the benchmarks jar and the load generator never rot: a few seconds of
- * open-loop invoice creation against a real gateway (embedded PostgreSQL), and one short JMH run.
- * Real measurements stay out of CI (docs/benchmarks.md).
+ * open-loop load against a real gateway in dev mode (embedded PostgreSQL, devnet simulators) —
+ * invoice creation alone, then terminals with Lightning and on-chain payments — and one short JMH
+ * run. Real measurements stay out of CI (docs/benchmarks.md).
  */
 class SmokeTest {
   private static final String KEY = "smoke-admin-key-0123456789";
+  private static Vertx vertx;
+  private static Gateway gw;
 
-  @Test
-  void loadGeneratorDrivesARealGateway() throws Exception {
+  @BeforeAll
+  static void startGateway() throws Exception {
     Path data = Files.createTempDirectory("smoke-gateway");
-    Path out = Files.createTempDirectory("smoke-load");
-    Vertx vertx = Vertx.vertx();
-    Gateway gw = Gateway.start(vertx, true, GatewayConfig.from(Map.of("httpPort", "0", "dataDir", data.toString(),
+    vertx = Vertx.vertx();
+    gw = Gateway.start(vertx, true, GatewayConfig.from(Map.of("httpPort", "0", "dataDir", data.toString(),
             "bootstrapApiKey", KEY, "httpInstances", "1")), Clock.systemUTC(), null)
         .toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
-    try {
-      LoadOptions options = LoadOptions.parse(new String[] {"--url", "http://localhost:" + gw.httpPort(), "--key", KEY,
-          "--smoke", "--rate", "20", "--out", out.toString()});
-      ByteArrayOutputStream console = new ByteArrayOutputStream();
-      LoadGenerator generator = new LoadGenerator(options);
-      int failures = generator.run(new PrintStream(console, true));
-      assertThat(failures).as(console.toString()).isZero();
-      JsonObject summary = new JsonObject(Files.readString(out.resolve("summary.json")));
-      assertThat(summary.getLong("ok")).isEqualTo(60L); // 20/s for the 3 measured seconds
-      assertThat(summary.getLong("errors")).isZero();
-      assertThat(Files.readString(out.resolve("invoice-create.hgrm"))).contains("Percentile");
-    } finally {
-      gw.stop().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+  }
+
+  @AfterAll
+  static void stopGateway() throws Exception {
+    gw.stop().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+  }
+
+  /** Runs the generator with {@code args} (plus url, key, out); returns the summary, asserting no error. */
+  private static JsonObject runGenerator(Path out, String... args) throws Exception {
+    String[] all = new String[args.length + 6];
+    System.arraycopy(new String[] {"--url", "http://localhost:" + gw.httpPort(), "--key", KEY, "--out", out.toString()},
+        0, all, 0, 6);
+    System.arraycopy(args, 0, all, 6, args.length);
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    int failures;
+    try (LoadGenerator generator = new LoadGenerator(LoadOptions.parse(all))) {
+      failures = generator.run(new PrintStream(console, true));
     }
+    System.out.print(console); // the generator's own report, for CI logs
+    assertThat(failures).as(console.toString()).isZero();
+    return new JsonObject(Files.readString(out.resolve("summary.json")));
+  }
+
+  @Test
+  void invoiceCreationDrivesARealGateway() throws Exception {
+    Path out = Files.createTempDirectory("smoke-load");
+    JsonObject ops = runGenerator(out, "--smoke", "--rate", "20").getJsonObject("operations");
+    assertThat(ops.getJsonObject("invoice-create").getLong("ok")).isEqualTo(60L); // 20/s for the 3 measured seconds
+    assertThat(ops.getJsonObject("invoice-create").getLong("errors")).isZero();
+    assertThat(Files.readString(out.resolve("invoice-create.hgrm"))).contains("Percentile");
+  }
+
+  @Test
+  void terminalsSeeLightningAndChainPaymentsSettle() throws Exception {
+    Path out = Files.createTempDirectory("smoke-load");
+    JsonObject summary = runGenerator(out, "--smoke", "--rate", "10", "--terminals", "3", "--payments", "6",
+        "--payment-kind", "mixed");
+    assertThat(summary.getLong("errors")).isZero();
+    JsonObject ops = summary.getJsonObject("operations");
+    assertThat(ops.getJsonObject("terminal-connect").getLong("ok")).isEqualTo(3L);
+    // receivedTotal, not ok: on a loaded CI machine the events may all land after the 3 measured seconds
+    assertThat(ops.getJsonObject("terminal-events").getLong("receivedTotal")).isPositive();
+    assertThat(ops.getJsonObject("terminal-events").getLong("errors")).isZero();
+    long injected = ops.getJsonObject("payment-inject").getLong("ok");
+    assertThat(injected).isPositive();
+    // every injected payment (half Lightning, half on-chain) reached a terminal, and all three terminals
+    JsonObject settlement = ops.getJsonObject("settlement");
+    assertThat(settlement.getLong("ok")).isEqualTo(injected);
+    assertThat(settlement.getLong("samples")).isEqualTo(injected);
+    assertThat(ops.getJsonObject("settlement-fanout").getLong("ok")).isEqualTo(3 * injected);
+    assertThat(ops.getJsonObject("chain-mine").getLong("ok")).isPositive();
+    assertThat(Files.readString(out.resolve("settlement.hgrm"))).contains("Percentile");
+    assertThat(Files.readString(out.resolve("latency.html"))).contains("<svg").contains("settlement")
+        .doesNotContain("<script");
   }
 
   @Test
@@ -68,9 +113,12 @@ class SmokeTest {
   @Test
   void helpDocumentsEveryOption() {
     assertThat(LoadOptions.parse(new String[] {"--help"})).isNull();
-    for (String option : new String[] {"--url", "--key", "--store", "--rate", "--duration", "--warmup", "--connections",
-        "--out", "--smoke"}) {
+    for (String option : new String[] {"--url", "--key", "--store", "--rate", "--terminals", "--connect-rate",
+        "--payments", "--payment-kind", "--duration", "--warmup", "--drain", "--connections", "--out", "--smoke",
+        "--ceiling", "--database", "--help"}) {
       assertThat(LoadOptions.USAGE).contains(option);
     }
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--payments", "5"}))
+        .hasMessageContaining("--terminals");
   }
 }

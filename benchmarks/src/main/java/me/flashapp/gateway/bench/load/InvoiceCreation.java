@@ -1,0 +1,53 @@
+package me.flashapp.gateway.bench.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Operation {@code invoice-create}: {@code POST /api/v1/stores/{id}/invoices} at a constant rate,
+ * latency from each request's intended start to its full response.
+ */
+final class InvoiceCreation {
+  private static final Buffer BODY =
+      Buffer.buffer("{\"amount\":\"12.50\",\"currency\":\"USD\",\"metadata\":{\"orderId\":\"load\"}}");
+
+  final OpStats stats = new OpStats("invoice-create", true);
+  private final GatewayApi api;
+  private final String path;
+  private final AtomicLong launched = new AtomicLong();
+  private final AtomicLong finished = new AtomicLong();
+
+  InvoiceCreation(GatewayApi api, String storeId) {
+    this.api = api;
+    this.path = "/api/v1/stores/" + storeId + "/invoices";
+  }
+
+  /** Schedules creations at {@code rate}; only those intended in [measureFrom, until) are counted. */
+  Future<Void> start(Vertx vertx, double rate, long from, long measureFrom, long until) {
+    return OpenLoop.run(vertx, rate, from, until, intended -> {
+      boolean measured = intended >= measureFrom;
+      if (measured) {
+        launched.incrementAndGet();
+      }
+      api.send(HttpMethod.POST, path, BODY).onComplete(ar -> {
+        if (!measured) {
+          return;
+        }
+        if (ar.succeeded()) {
+          stats.success(intended);
+        } else {
+          stats.error(GatewayApi.describe(ar.cause()));
+        }
+        finished.incrementAndGet();
+      });
+    });
+  }
+
+  /** Measured requests still waiting for their response. */
+  long inFlight() {
+    return launched.get() - finished.get();
+  }
+}

@@ -1,0 +1,155 @@
+package me.flashapp.gateway.bench.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Payments injected through the devnet simulators at a constant rate. Each payment has an intended
+ * injection time; {@link #LEAD_NANOS} before it the generator prepares an invoice to pay (create
+ * it, read its payment methods: operation {@code payment-prepare}), then at the injection time it
+ * pays through {@code POST /api/v1/dev/lightning/pay} (its BOLT11) or {@code POST /api/v1/dev/chain/send}
+ * (its address, the amount due): operation {@code payment-inject}, latency from the intended
+ * injection time to the answer. If preparing takes longer than the lead, the payment goes out late
+ * but its latencies still start at the intended time. On-chain, a block is mined every second
+ * (operation {@code chain-mine}) so confirmations keep coming as they would on a real chain.
+ */
+final class Payments {
+  /** Preparation starts this long before the injection, so invoice creation is not in the settlement latency. */
+  static final long LEAD_NANOS = 500_000_000L;
+  static final String AMOUNT_SATS = "5000";
+
+  /** What to inject. */
+  enum Kind {
+    LN, CHAIN, MIXED, CARD;
+
+    static Kind parse(String s) {
+      return switch (s) {
+        case "ln" -> LN;
+        case "chain" -> CHAIN;
+        case "mixed" -> MIXED;
+        case "card" -> CARD;
+        default -> throw new IllegalArgumentException("--payment-kind must be ln, chain or mixed (got " + s + ")");
+      };
+    }
+
+    boolean usesChain() {
+      return this == CHAIN || this == MIXED;
+    }
+  }
+
+  final OpStats prepare = new OpStats("payment-prepare", true);
+  final OpStats inject = new OpStats("payment-inject", true);
+  final OpStats mine = new OpStats("chain-mine", true);
+  private final GatewayApi api;
+  private final Settlements settlements;
+  private final Kind kind;
+  private final String storeId;
+  private final AtomicLong launched = new AtomicLong();
+  private final AtomicLong finished = new AtomicLong();
+  private long sequence;
+
+  Payments(GatewayApi api, Settlements settlements, Kind kind, String storeId) {
+    this.api = api;
+    this.settlements = settlements;
+    this.kind = kind;
+    this.storeId = storeId;
+  }
+
+  /** Injections intended in [from + lead, until); those intended at or after {@code measureFrom} count. */
+  Future<Void> start(Vertx vertx, double rate, long from, long measureFrom, long until) {
+    Future<Void> mining = kind.usesChain()
+        ? OpenLoop.run(vertx, 1.0, from, until, intended -> mineOne(intended, intended >= measureFrom))
+        : Future.succeededFuture();
+    Future<Void> paying = OpenLoop.run(vertx, rate, from, until - LEAD_NANOS, fire -> {
+      long injectAt = fire + LEAD_NANOS;
+      boolean chain = kind == Kind.CHAIN || (kind == Kind.MIXED && (sequence++ & 1) == 1);
+      boolean measured = injectAt >= measureFrom;
+      if (measured) {
+        launched.incrementAndGet();
+      }
+      prepareAndInject(vertx, fire, injectAt, chain, measured).onComplete(ar -> {
+        if (measured) {
+          finished.incrementAndGet();
+        }
+      });
+    });
+    return Future.join(mining, paying).mapEmpty();
+  }
+
+  private Future<Void> prepareAndInject(Vertx vertx, long fire, long injectAt, boolean chain, boolean measured) {
+    String methodId = chain ? "BTC-CHAIN" : "BTC-LN";
+    String invoices = "/api/v1/stores/" + storeId + "/invoices";
+    Future<JsonObject[]> prepared = api.post(invoices, new JsonObject().put("amount", AMOUNT_SATS).put("currency", "SATS"))
+        .compose(inv -> api.getArray(invoices + "/" + inv.getString("id") + "/payment-methods")
+            .map(methods -> new JsonObject[] {inv, method(methods, methodId)}));
+    return prepared.transform(ar -> {
+      if (ar.failed()) {
+        if (measured) {
+          prepare.error(GatewayApi.describe(ar.cause()));
+        }
+        return Future.succeededFuture();
+      }
+      if (measured) {
+        prepare.success(fire);
+      }
+      String invoiceId = ar.result()[0].getString("id");
+      JsonObject method = ar.result()[1];
+      long delayMillis = (injectAt - System.nanoTime()) / 1_000_000;
+      if (delayMillis < 1) {
+        return inject(invoiceId, method, injectAt, chain, measured);
+      }
+      return vertx.timer(delayMillis).compose(v -> inject(invoiceId, method, injectAt, chain, measured));
+    });
+  }
+
+  private Future<Void> inject(String invoiceId, JsonObject method, long injectAt, boolean chain, boolean measured) {
+    settlements.expect(invoiceId, injectAt, chain, measured);
+    JsonObject body = chain
+        ? new JsonObject().put("address", method.getString("destination")).put("amount", method.getString("due"))
+        : new JsonObject().put("paymentRequest", method.getString("destination"));
+    return api.post(chain ? "/api/v1/dev/chain/send" : "/api/v1/dev/lightning/pay", body).transform(ar -> {
+      if (ar.succeeded()) {
+        if (measured) {
+          inject.success(injectAt);
+        }
+      } else {
+        settlements.forget(invoiceId);
+        if (measured) {
+          inject.error(GatewayApi.describe(ar.cause()));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private void mineOne(long intended, boolean measured) {
+    api.post("/api/v1/dev/chain/mine", new JsonObject().put("blocks", 1)).onComplete(ar -> {
+      if (!measured) {
+        return;
+      }
+      if (ar.succeeded()) {
+        mine.success(intended);
+      } else {
+        mine.error(GatewayApi.describe(ar.cause()));
+      }
+    });
+  }
+
+  private static JsonObject method(JsonArray methods, String id) {
+    for (int i = 0; i < methods.size(); i++) {
+      JsonObject m = methods.getJsonObject(i);
+      if (id.equals(m.getString("paymentMethodId"))) {
+        return m;
+      }
+    }
+    throw new IllegalStateException("the invoice has no " + id + " payment method (is the gateway in dev mode?)");
+  }
+
+  /** Measured payments still being prepared or injected. */
+  long inFlight() {
+    return launched.get() - finished.get();
+  }
+}
