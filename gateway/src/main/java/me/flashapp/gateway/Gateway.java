@@ -144,7 +144,7 @@ public final class Gateway {
     var cardPages = new BoltCardPages(pool, cardTaps);
 
     // Settlement events: outbox dispatcher, POS hub (WebSocket), webhooks, checkout status.
-    var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock);
+    var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock, cardTaps);
     var eventRoutes = events.routes();
 
     boolean devnet = config.devnetChain() || config.devnetLightning();
