@@ -142,6 +142,7 @@ public final class Gateway {
     var cardTaps = CardTaps.withDefaultLimits(pool, cardIssuer, settlement, clock);
     var cards = new CardsHandler(pool, cardIssuer, invoices, invoicesHandler, idempotency, links, clock);
     var cardPages = new BoltCardPages(pool, cardTaps);
+    var cardMoney = new CardsWiring(vertx, config, pool, cardIssuer, cardTaps, settlement, invoices, links, clock);
 
     // Settlement events: outbox dispatcher, POS hub (WebSocket), webhooks, checkout status.
     var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock, cardTaps);
@@ -159,6 +160,7 @@ public final class Gateway {
           eventRoutes.accept(router);
           cards.routes(router);
           cardPages.routes(router);
+          cardMoney.routes().accept(router);
           Lightning ln = lightning.get();
           if (ln != null && ln.simulator() != null) {
             new DevLightningHandler(ln.simulator()).routes(router);
@@ -179,6 +181,7 @@ public final class Gateway {
     return startChain(vertx, config, chain, devChain)
         .compose(v -> Lightning.start(vertx, config, pool, invoices, methods, clock))
         .compose(ln -> events.start().map(ln))
+        .compose(ln -> cardMoney.start(ln).map(ln))
         .compose(ln -> {
           lightning.set(ln);
           Parts parts = new Parts(db, invoices, expirer, chain, ln, cardTaps, events, purgeTimer);
