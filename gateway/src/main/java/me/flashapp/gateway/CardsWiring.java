@@ -7,7 +7,12 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import me.flashapp.gateway.api.BoltCardLnurl;
+import me.flashapp.gateway.api.PullPaymentsHandler;
+import me.flashapp.gateway.payout.PayoutDestinations;
+import me.flashapp.gateway.payout.PullPayments;
 import me.flashapp.gateway.api.Links;
 import me.flashapp.gateway.card.CardIssuer;
 import me.flashapp.gateway.card.CardLnurlPay;
@@ -23,20 +28,27 @@ import me.flashapp.gateway.settlement.Settlement;
 
 /**
  * Money leaving Flash Cards and stores, wired in one place so {@link Gateway} only creates,
- * starts and routes it: card LNURL-withdraw and LNURL-pay. Lightning starts after the HTTP
+ * starts and routes it: card LNURL-withdraw and LNURL-pay, pull payments and payouts. Lightning starts after the HTTP
  * handlers are built, so the payouts service is reached through a reference set at start.
  */
 public final class CardsWiring {
   private final AtomicReference<Lightning> lightning = new AtomicReference<>();
   private final CardWithdrawals withdrawals;
   private final BoltCardLnurl lnurl;
+  private final PullPayments pulls;
+  private final PullPaymentsHandler pullsHandler;
 
   CardsWiring(Vertx vertx, GatewayConfig config, Pool pool, CardIssuer issuer, CardTaps taps, Settlement settlement,
               InvoiceService invoices, Links links, Clock clock) {
     Bolt11Network network = Bolt11Network.valueOf(config.network().name());
     CardPayouts payouts = (bolt11, maxFeeSats, key) -> payouts(bolt11, key);
     this.withdrawals = new CardWithdrawals(vertx, pool, taps, settlement, payouts, network, clock);
-    this.lnurl = new BoltCardLnurl(withdrawals, new CardLnurlPay(pool, issuer, invoices, clock), links);
+    CardLnurlPay lnurlPay = new CardLnurlPay(pool, issuer, invoices, clock);
+    this.lnurl = new BoltCardLnurl(withdrawals, lnurlPay, links);
+    WebClient web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(10_000).setIdleTimeout(30)
+        .setFollowRedirects(false));
+    this.pulls = new PullPayments(pool, new PayoutDestinations(web, lnurlPay, network), payouts, clock);
+    this.pullsHandler = new PullPaymentsHandler(pulls);
   }
 
   /**
@@ -57,12 +69,15 @@ public final class CardsWiring {
   }
 
   Consumer<Router> routes() {
-    return lnurl::routes;
+    return router -> {
+      lnurl.routes(router);
+      pullsHandler.routes(router);
+    };
   }
 
   /** Called once Lightning runs: finishes what a previous run left in flight. */
   Future<Void> start(Lightning ln) {
     lightning.set(ln);
-    return withdrawals.resume();
+    return withdrawals.resume().compose(v -> pulls.resume());
   }
 }
