@@ -11,6 +11,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import me.flashapp.gateway.api.BoltCardLnurl;
 import me.flashapp.gateway.api.PullPaymentsHandler;
+import me.flashapp.gateway.api.SettlementsHandler;
+import me.flashapp.gateway.payout.MerchantSettlements;
 import me.flashapp.gateway.payout.PayoutDestinations;
 import me.flashapp.gateway.payout.PullPayments;
 import me.flashapp.gateway.api.Links;
@@ -28,15 +30,21 @@ import me.flashapp.gateway.settlement.Settlement;
 
 /**
  * Money leaving Flash Cards and stores, wired in one place so {@link Gateway} only creates,
- * starts and routes it: card LNURL-withdraw and LNURL-pay, pull payments and payouts. Lightning starts after the HTTP
+ * starts and routes it: card LNURL-withdraw and LNURL-pay, pull payments and payouts, merchant settlement. Lightning starts after the HTTP
  * handlers are built, so the payouts service is reached through a reference set at start.
  */
 public final class CardsWiring {
+  /** How often stores past their settlement threshold are paid out. */
+  static final long SETTLEMENT_CHECK_MILLIS = 60_000;
   private final AtomicReference<Lightning> lightning = new AtomicReference<>();
   private final CardWithdrawals withdrawals;
   private final BoltCardLnurl lnurl;
   private final PullPayments pulls;
   private final PullPaymentsHandler pullsHandler;
+  private final MerchantSettlements settlements;
+  private final SettlementsHandler settlementsHandler;
+  private final Vertx vertx;
+  private long timer = -1;
 
   CardsWiring(Vertx vertx, GatewayConfig config, Pool pool, CardIssuer issuer, CardTaps taps, Settlement settlement,
               InvoiceService invoices, Links links, Clock clock) {
@@ -49,6 +57,9 @@ public final class CardsWiring {
         .setFollowRedirects(false));
     this.pulls = new PullPayments(pool, new PayoutDestinations(web, lnurlPay, network), payouts, clock);
     this.pullsHandler = new PullPaymentsHandler(pulls);
+    this.settlements = new MerchantSettlements(pool, pulls, clock);
+    this.settlementsHandler = new SettlementsHandler(settlements);
+    this.vertx = vertx;
   }
 
   /**
@@ -72,12 +83,21 @@ public final class CardsWiring {
     return router -> {
       lnurl.routes(router);
       pullsHandler.routes(router);
+      settlementsHandler.routes(router);
     };
   }
 
   /** Called once Lightning runs: finishes what a previous run left in flight. */
   Future<Void> start(Lightning ln) {
     lightning.set(ln);
-    return withdrawals.resume().compose(v -> pulls.resume());
+    return withdrawals.resume().compose(v -> pulls.resume())
+        .onSuccess(v -> timer = settlements.schedule(vertx, SETTLEMENT_CHECK_MILLIS));
+  }
+
+  /** Stops the periodic settlement check. */
+  void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
   }
 }

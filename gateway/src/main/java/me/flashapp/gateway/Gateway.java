@@ -58,7 +58,8 @@ public final class Gateway {
 
   /** The parts built before HTTP opens; kept for accessors and {@link #stop}. */
   private record Parts(Database database, InvoiceService invoices, InvoiceExpirer expirer, ChainModule chain,
-                       Lightning lightning, CardTaps cardTaps, EventsWiring events, long purgeTimer) {}
+                       Lightning lightning, CardTaps cardTaps, EventsWiring events, long purgeTimer,
+                       CardsWiring cardMoney) {}
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -176,6 +177,7 @@ public final class Gateway {
     Runnable undo = () -> {
       expirer.stop();
       vertx.cancelTimer(purgeTimer);
+      cardMoney.stop();
       chain.stop();
     };
     return startChain(vertx, config, chain, devChain)
@@ -184,7 +186,7 @@ public final class Gateway {
         .compose(ln -> cardMoney.start(ln).map(ln))
         .compose(ln -> {
           lightning.set(ln);
-          Parts parts = new Parts(db, invoices, expirer, chain, ln, cardTaps, events, purgeTimer);
+          Parts parts = new Parts(db, invoices, expirer, chain, ln, cardTaps, events, purgeTimer, cardMoney);
           return deployHttp(vertx, config, handlers).map(d -> {
             LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
             return new Gateway(vertx, ownsVertx, config, parts, d.id, d.port);
@@ -286,6 +288,7 @@ public final class Gateway {
     LOG.info("stopping");
     parts.expirer().stop();
     vertx.cancelTimer(parts.purgeTimer());
+    parts.cardMoney().stop();
     parts.chain().stop();
     // A context-free promise: its listeners must still run after Vert.x's event loops are gone.
     Promise<Void> stopped = Promise.promise();
