@@ -10,9 +10,11 @@ import me.flashapp.gateway.api.Auth;
 import me.flashapp.gateway.api.InvoicesHandler;
 import me.flashapp.gateway.api.Links;
 import me.flashapp.gateway.config.GatewayConfig;
+import me.flashapp.gateway.card.CardTaps;
 import me.flashapp.gateway.db.Database;
 import me.flashapp.gateway.events.EventDispatcher;
 import me.flashapp.gateway.pos.CheckoutStatus;
+import me.flashapp.gateway.pos.PosCardPayments;
 import me.flashapp.gateway.pos.PosHub;
 import me.flashapp.gateway.pos.PosRoutes;
 import me.flashapp.gateway.pos.PosSocket;
@@ -40,12 +42,13 @@ public final class EventsWiring {
   private final CheckoutStatus checkout;
 
   EventsWiring(Vertx vertx, GatewayConfig config, Database db, Auth auth, InvoicesHandler invoices, Links links,
-               Clock clock) {
+               Clock clock, CardTaps cardTaps) {
     this.vertx = vertx;
     Pool pool = db.pool();
     this.links = links;
     this.dispatcher = new EventDispatcher(vertx, pool, db.parts(), POLL_MILLIS);
-    this.posDeps = new PosSocket.Deps(hub, auth, pool, invoices::create, POS_MAX_QUEUE);
+    this.posDeps = new PosSocket.Deps(hub, auth, pool, invoices::create, POS_MAX_QUEUE,
+        cardTaps == null ? null : new PosCardPayments(cardTaps));
     dispatcher.addListener(hub);
     this.webhooks = new WebhookSender(vertx, pool, clock, config.webhookRetrySchedule());
     this.webhooksHandler = new WebhooksHandler(pool, clock, config.webhookAllowPrivateUrls(), webhooks);

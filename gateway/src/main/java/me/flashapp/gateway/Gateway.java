@@ -58,7 +58,8 @@ public final class Gateway {
 
   /** The parts built before HTTP opens; kept for accessors and {@link #stop}. */
   private record Parts(Database database, InvoiceService invoices, InvoiceExpirer expirer, ChainModule chain,
-                       Lightning lightning, CardTaps cardTaps, EventsWiring events, long purgeTimer) {}
+                       Lightning lightning, CardTaps cardTaps, EventsWiring events, long purgeTimer,
+                       CardsWiring cardMoney) {}
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -142,9 +143,10 @@ public final class Gateway {
     var cardTaps = CardTaps.withDefaultLimits(pool, cardIssuer, settlement, clock);
     var cards = new CardsHandler(pool, cardIssuer, invoices, invoicesHandler, idempotency, links, clock);
     var cardPages = new BoltCardPages(pool, cardTaps);
+    var cardMoney = new CardsWiring(vertx, config, pool, cardIssuer, cardTaps, settlement, invoices, links, clock);
 
     // Settlement events: outbox dispatcher, POS hub (WebSocket), webhooks, checkout status.
-    var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock);
+    var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock, cardTaps);
     var eventRoutes = events.routes();
 
     boolean devnet = config.devnetChain() || config.devnetLightning();
@@ -159,6 +161,7 @@ public final class Gateway {
           eventRoutes.accept(router);
           cards.routes(router);
           cardPages.routes(router);
+          cardMoney.routes().accept(router);
           Lightning ln = lightning.get();
           if (ln != null && ln.simulator() != null) {
             new DevLightningHandler(ln.simulator()).routes(router);
@@ -174,14 +177,16 @@ public final class Gateway {
     Runnable undo = () -> {
       expirer.stop();
       vertx.cancelTimer(purgeTimer);
+      cardMoney.stop();
       chain.stop();
     };
     return startChain(vertx, config, chain, devChain)
         .compose(v -> Lightning.start(vertx, config, pool, invoices, methods, clock))
         .compose(ln -> events.start().map(ln))
+        .compose(ln -> cardMoney.start(ln).map(ln))
         .compose(ln -> {
           lightning.set(ln);
-          Parts parts = new Parts(db, invoices, expirer, chain, ln, cardTaps, events, purgeTimer);
+          Parts parts = new Parts(db, invoices, expirer, chain, ln, cardTaps, events, purgeTimer, cardMoney);
           return deployHttp(vertx, config, handlers).map(d -> {
             LOG.info("listening on http://{}:{} ({} network)", config.httpHost(), d.port, config.network().id());
             return new Gateway(vertx, ownsVertx, config, parts, d.id, d.port);
@@ -283,6 +288,7 @@ public final class Gateway {
     LOG.info("stopping");
     parts.expirer().stop();
     vertx.cancelTimer(parts.purgeTimer());
+    parts.cardMoney().stop();
     parts.chain().stop();
     // A context-free promise: its listeners must still run after Vert.x's event loops are gone.
     Promise<Void> stopped = Promise.promise();

@@ -49,7 +49,8 @@ public final class PosSocket implements PosHub.Subscriber {
   }
 
   /** What every socket shares. {@code maxQueue}: frames held for a slow reader before it is closed. */
-  public record Deps(PosHub hub, Auth auth, Pool pool, InvoiceCreator invoices, int maxQueue) {}
+  public record Deps(PosHub hub, Auth auth, Pool pool, InvoiceCreator invoices, int maxQueue,
+                     PosCardPayments cards) {}
 
   private final Vertx vertx;
   private final Context context;
@@ -146,10 +147,11 @@ public final class PosSocket implements PosHub.Subscriber {
     switch (type == null ? "" : type) {
       case "subscribe" -> subscribe(msg, requestId);
       case "createInvoice" -> createInvoice(msg, requestId);
+      case "cardPayment" -> cardPayment(msg, requestId);
       case "ping" -> send(requestId == null ? "{\"type\":\"pong\"}"
           : new JsonObject().put("type", "pong").put("requestId", requestId).encode());
       case "auth" -> error(requestId, "already-authenticated", "This socket is already authenticated");
-      default -> error(requestId, "unknown-type", "Unknown message type; expected subscribe, createInvoice or ping");
+      default -> error(requestId, "unknown-type", "Unknown message type; expected subscribe, createInvoice, cardPayment or ping");
     }
   }
 
@@ -330,6 +332,26 @@ public final class PosSocket implements PosHub.Subscriber {
     });
   }
 
+  /** A Flash Card tap paying an invoice of this store (docs/pos-websocket.md, "Card payments"). */
+  private void cardPayment(ObjectNode msg, String requestId) {
+    if (requestId == null) {
+      error(null, "invalid-request-id", "cardPayment needs a requestId string of at most 100 characters");
+    } else if (deps.cards() == null) {
+      error(requestId, "card-payments-disabled", "Flash Card payments are not enabled on this server");
+    } else if (!key.can(Policies.STORE_CREATE_INVOICE, storeId)) {
+      error(requestId, "missing-permission", "The API key lacks " + Policies.STORE_CREATE_INVOICE + " on this store");
+    } else {
+      String client = ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress();
+      deps.cards().pay(storeId, new JsonObject(msg.toString()), requestId, client).onComplete(ar -> {
+        if (ar.succeeded()) {
+          send(ar.result().encode());
+        } else {
+          failure(requestId, ar.cause());
+        }
+      });
+    }
+  }
+
   private void failure(String requestId, Throwable err) {
     if (err instanceof ValidationException v) {
       JsonArray list = new JsonArray();
@@ -339,7 +361,7 @@ public final class PosSocket implements PosHub.Subscriber {
     } else if (err instanceof ApiException a) {
       error(requestId, a.code(), a.getMessage());
     } else {
-      LOG.error("POS createInvoice failed", err);
+      LOG.error("POS request {} failed", requestId, err);
       error(requestId, "internal-error", "An internal error occurred; it has been logged");
     }
   }
