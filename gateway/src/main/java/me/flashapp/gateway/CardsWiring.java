@@ -56,7 +56,7 @@ public final class CardsWiring {
     WebClient web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(10_000).setIdleTimeout(30)
         .setFollowRedirects(false));
     this.pulls = new PullPayments(pool, new PayoutDestinations(web, lnurlPay, network), payouts, clock);
-    this.pullsHandler = new PullPaymentsHandler(pulls);
+    this.pullsHandler = new PullPaymentsHandler(pool, pulls);
     this.settlements = new MerchantSettlements(pool, pulls, clock);
     this.settlementsHandler = new SettlementsHandler(settlements);
     this.vertx = vertx;

@@ -17,7 +17,6 @@ import me.flashapp.gateway.invoice.PaymentMethodConfigException;
 import me.flashapp.gateway.invoice.PaymentMethodHandler;
 import me.flashapp.gateway.invoice.PaymentMethods;
 import me.flashapp.gateway.store.Store;
-import me.flashapp.gateway.store.StoreRepository;
 
 /**
  * Store payment methods ({@code /stores/{id}/payment-methods[/{method}]}) and an invoice's
@@ -153,12 +152,7 @@ public final class PaymentMethodsHandler {
   }
 
   private Future<Store> store(String storeId) {
-    return StoreRepository.find(pool, storeId).map(s -> {
-      if (s == null) {
-        throw ApiException.storeNotFound();
-      }
-      return s;
-    });
+    return StoresHandler.requireLive(pool, storeId);
   }
 
   private Future<JsonObject> describe(Store store, PaymentMethods.StoreMethod m) {

@@ -22,9 +22,11 @@ import me.flashapp.gateway.payout.PullPayments;
  */
 public final class PullPaymentsHandler {
   static final String METHOD = "BTC-LN";
+  private final io.vertx.sqlclient.Pool pool;
   private final PullPayments pulls;
 
-  public PullPaymentsHandler(PullPayments pulls) {
+  public PullPaymentsHandler(io.vertx.sqlclient.Pool pool, PullPayments pulls) {
+    this.pool = pool;
     this.pulls = pulls;
   }
 
@@ -56,14 +58,15 @@ public final class PullPaymentsHandler {
     }
     Boolean auto = f.bool("autoApproveClaims");
     f.validate();
-    pulls.create(storeId, name == null ? "" : name, sats, currency, Boolean.TRUE.equals(auto))
+    StoresHandler.requireLive(pool, storeId)
+        .compose(store -> pulls.create(storeId, name == null ? "" : name, sats, currency, Boolean.TRUE.equals(auto)))
         .onSuccess(pp -> Reply.ok(json(pp)).send(ctx)).onFailure(ctx::fail);
   }
 
   void list(RoutingContext ctx) {
     String storeId = StoresHandler.storeId(ctx);
     Auth.key(ctx).require(Policies.STORE_VIEW_PULL_PAYMENTS, storeId);
-    pulls.list(storeId).onSuccess(all -> {
+    StoresHandler.requireLive(pool, storeId).compose(store -> pulls.list(storeId)).onSuccess(all -> {
       JsonArray out = new JsonArray();
       all.forEach(pp -> out.add(json(pp)));
       Reply.ok(out).send(ctx);

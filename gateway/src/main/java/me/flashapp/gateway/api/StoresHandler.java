@@ -96,6 +96,16 @@ public final class StoresHandler {
     }).onFailure(ctx::fail);
   }
 
+  /** The live store with this id, or a failed future with 404 {@code store-not-found}. */
+  public static Future<Store> requireLive(io.vertx.sqlclient.SqlClient db, String storeId) {
+    return StoreRepository.find(db, storeId).map(s -> {
+      if (s == null) {
+        throw ApiException.storeNotFound();
+      }
+      return s;
+    });
+  }
+
   /** The {@code storeId} path parameter; malformed ids are simply not found. */
   static String storeId(RoutingContext ctx) {
     String id = ctx.pathParam("storeId");

@@ -66,6 +66,17 @@ class PullPaymentsTest {
   }
 
   @Test
+  void aPullPaymentOfAnUnknownOrRetiredStoreIsNotFoundAndWritesNothing() {
+    long before = gw.count("pull_payments");
+    String body = "{\"name\":\"x\",\"amount\":\"1000\",\"currency\":\"SATS\",\"payoutMethods\":[\"BTC-LN\"]}";
+    Http.Response r = http.post("/api/v1/stores/NoSuchStore123/pull-payments", body, CardFixture.ADMIN);
+    assertThat(r.status()).as(r.body()).isEqualTo(404);
+    assertThat(r.json().getString("code")).isEqualTo("store-not-found");
+    assertThat(http.get("/api/v1/stores/NoSuchStore123/pull-payments", CardFixture.ADMIN).status()).isEqualTo(404);
+    assertThat(gw.count("pull_payments")).isEqualTo(before);
+  }
+
+  @Test
   void rewardsReachACardInsideTheLedgerAndBolt11PayoutsGoThroughLightning() {
     JsonObject pp = pullPayment("5000", "SATS", true);
     String ppId = pp.getString("id");
