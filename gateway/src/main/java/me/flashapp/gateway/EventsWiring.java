@@ -29,9 +29,6 @@ import me.flashapp.gateway.webhook.WebhooksHandler;
 public final class EventsWiring {
   /** Slow safety-net poll of the outbox; LISTEN/NOTIFY does the real-time work. */
   static final long POLL_MILLIS = 5_000;
-  /** Frames held for one slow terminal before it is closed (4008) to resume with since. */
-  static final int POS_MAX_QUEUE = 10_000;
-
   private final Vertx vertx;
   private final EventDispatcher dispatcher;
   private final PosHub hub = new PosHub();
@@ -47,7 +44,7 @@ public final class EventsWiring {
     Pool pool = db.pool();
     this.links = links;
     this.dispatcher = new EventDispatcher(vertx, pool, db.parts(), POLL_MILLIS);
-    this.posDeps = new PosSocket.Deps(hub, auth, pool, invoices::create, POS_MAX_QUEUE,
+    this.posDeps = new PosSocket.Deps(hub, auth, pool, invoices::create, config.posMaxQueue(), config.posPingMillis(),
         cardTaps == null ? null : new PosCardPayments(cardTaps));
     dispatcher.addListener(hub);
     this.webhooks = new WebhookSender(vertx, pool, clock, config.webhookRetrySchedule());

@@ -47,24 +47,24 @@ public final class BitcoindRpc {
   }
 
   public Future<ChainInfo> getBlockchainInfo() {
-    return call("getblockchaininfo", new JsonArray()).map(r -> {
+    return call("getblockchaininfo", new JsonArray(), r -> {
       JsonObject o = (JsonObject) r;
       return new ChainInfo(o.getString("chain"), o.getInteger("blocks"), hash(o.getString("bestblockhash")));
     });
   }
 
   public Future<String> getBlockHash(int height) {
-    return call("getblockhash", new JsonArray().add(height)).map(r -> hash((String) r));
+    return call("getblockhash", new JsonArray().add(height), r -> hash((String) r));
   }
 
   /** The serialized block (verbosity 0). */
   public Future<byte[]> getBlock(String hash) {
-    return call("getblock", new JsonArray().add(hash).add(0)).map(r -> hex((String) r));
+    return call("getblock", new JsonArray().add(hash).add(0), r -> hex((String) r));
   }
 
   @SuppressWarnings("unchecked")
   public Future<List<String>> getRawMempool() {
-    return call("getrawmempool", new JsonArray()).map(r -> {
+    return call("getrawmempool", new JsonArray(), r -> {
       List<Object> list = ((JsonArray) r).getList();
       for (Object o : list) {
         hash((String) o);
@@ -75,10 +75,25 @@ public final class BitcoindRpc {
 
   /** The serialized transaction, or null if the node does not know it (RPC error -5). */
   public Future<byte[]> getRawTransaction(String txid) {
-    return call("getrawtransaction", new JsonArray().add(txid).add(false))
-        .map(r -> hex((String) r))
+    return call("getrawtransaction", new JsonArray().add(txid).add(false), r -> hex((String) r))
         .recover(err -> err instanceof RpcException && err.getMessage().startsWith("rpc error -5")
             ? Future.succeededFuture(null) : Future.failedFuture(err));
+  }
+
+  /**
+   * A call whose result {@code shape} reads; an answer of the wrong shape (a cast or a missing
+   * field) fails as an {@link RpcException} naming the method, so health says which call was bad.
+   */
+  private <T> Future<T> call(String method, JsonArray params, java.util.function.Function<Object, T> shape) {
+    return call(method, params).compose(r -> {
+      try {
+        return Future.succeededFuture(shape.apply(r));
+      } catch (RpcException e) {
+        return Future.failedFuture(new RpcException("rpc " + method + ": " + e.getMessage()));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(new RpcException("rpc " + method + ": unexpected answer (" + e + ")"));
+      }
+    });
   }
 
   /** Any call; the result must be the expected type or the caller's cast fails (→ a failed future). */

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Turns bitcoind's notifications into payments: matches every output's scriptPubKey bytes against
  * the watched scripts, follows blocks for confirmations, rolls back on reorgs, invalidates
  * replaced and double-spent payments, and catches up over RPC on start, on a sequence gap, on a
- * block that does not extend ours, and periodically (a reconnect shows up as one of those).
+ * block that does not extend ours, when the ZMQ connection is made or lost, and periodically. A
+ * failed catch-up marks bitcoind down in health and is retried with exponential backoff.
  *
  * <p>Everything runs on one Vert.x context and every step is queued behind the previous one, so
  * the in-memory state and the tables never see two steps interleave.
@@ -68,16 +69,20 @@ public final class ChainListener {
 
   /** Loads watched scripts and tracked payments, then catches up; completes once synced (or first failure). */
   public Future<Void> start() {
-    return repo.loadWatched(watched)
+    Future<Void> loaded = repo.loadWatched(watched)
         .compose(v -> repo.loadTracked()).map(t -> {
           processor.load(t);
           return null;
         })
         .compose(v -> repo.lastBlock()).map(b -> {
           processor.position(b);
-          return null;
-        })
-        .compose(v -> enqueue(this::sync).recover(err -> Future.succeededFuture()));
+          return (Void) null;
+        });
+    // ZMQ is subscribed before this runs: a message or a catch-up request arriving while we load
+    // must wait, or a catch-up without our saved position would take the node's tip as ours and
+    // skip the blocks in between.
+    tail = loaded.transform(ar -> Future.succeededFuture());
+    return loaded.compose(v -> enqueue(this::sync).recover(err -> Future.succeededFuture()));
   }
 
   public void stop() {
@@ -216,18 +221,33 @@ public final class ChainListener {
         .compose(info -> mempool())
         .onSuccess(v -> {
           failures = 0;
+          cancelRetry();
           ChainRepository.BlockRef pos = processor.position();
           health = new JsonObject().put("status", "up").put("height", pos.height()).put("hash", pos.hash());
         })
         .onFailure(err -> {
           failures++;
           long delay = Math.min(30_000, 500L << Math.min(failures, 6));
-          health = new JsonObject().put("status", "down").put("error", err.getMessage());
-          LOG.warn("bitcoind catch-up failed ({}), retrying in {} ms", err.getMessage(), delay);
+          String why = err.getMessage() != null ? err.getMessage() : err.toString();
+          health = new JsonObject().put("status", "down").put("error", why).put("retryInMillis", delay);
+          LOG.warn("bitcoind catch-up failed ({}), retrying in {} ms", why, delay);
+          // One pending retry at a time: catch-ups asked for meanwhile (poll, ZMQ) must not each
+          // start a retry chain of their own, or the backoff is lost during a long outage.
+          cancelRetry();
           if (!stopped) {
-            retryTimer = vertx.setTimer(delay, t -> requestSync());
+            retryTimer = vertx.setTimer(delay, t -> {
+              retryTimer = -1;
+              requestSync();
+            });
           }
         });
+  }
+
+  private void cancelRetry() {
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+      retryTimer = -1;
+    }
   }
 
   /** Disconnects our tip while the node does not have it at that height. */

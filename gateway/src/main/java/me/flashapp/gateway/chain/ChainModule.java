@@ -81,7 +81,7 @@ public final class ChainModule {
       putIfSet(topics, "sequence", e.zmqSequence());
       if (!topics.isEmpty()) {
         // Subscribed before the first catch-up, so nothing falls between the two.
-        zmq = new ZmqSubscriber(topics, context, listener::message);
+        zmq = new ZmqSubscriber(topics, context, listener::message, listener::requestSync);
         zmq.start();
       }
       pollTimer = vertx.setPeriodic(POLL_MILLIS, t -> listener.requestSync());

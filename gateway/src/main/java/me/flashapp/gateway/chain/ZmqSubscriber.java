@@ -27,16 +27,20 @@ public final class ZmqSubscriber {
   private final Map<String, List<String>> endpointsTopics = new LinkedHashMap<>();
   private final Context context;
   private final Sink sink;
+  private final Runnable connectionChanged;
   private volatile boolean running;
   private Thread thread;
 
   /**
    * @param topicEndpoints topic → endpoint ({@code tcp://127.0.0.1:28332}); topics may share one
+   * @param connectionChanged run on the context when a connection to bitcoind is made or lost: the
+   *     listener catches up then (whatever was published meanwhile is gone) or learns it is down
    */
-  public ZmqSubscriber(Map<String, String> topicEndpoints, Context context, Sink sink) {
+  public ZmqSubscriber(Map<String, String> topicEndpoints, Context context, Sink sink, Runnable connectionChanged) {
     topicEndpoints.forEach((topic, ep) -> endpointsTopics.computeIfAbsent(ep, k -> new java.util.ArrayList<>()).add(topic));
     this.context = context;
     this.sink = sink;
+    this.connectionChanged = connectionChanged;
   }
 
   /** Starts the reader thread; the socket is connected before this returns. */
@@ -58,6 +62,11 @@ public final class ZmqSubscriber {
       ZMQ.Socket socket = zmq.createSocket(SocketType.SUB);
       socket.setReceiveTimeOut(200);
       socket.setRcvHWM(0);
+      // Called on ZMQ's I/O thread; the SUB socket reconnects by itself, we only need to know.
+      socket.setEventHook(event -> {
+        LOG.info("zmq {} {}", event.getEvent(), event.getAddress());
+        context.runOnContext(v -> connectionChanged.run());
+      }, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED);
       for (Map.Entry<String, List<String>> e : endpointsTopics.entrySet()) {
         for (String topic : e.getValue()) {
           socket.subscribe(topic.getBytes(java.nio.charset.StandardCharsets.US_ASCII));

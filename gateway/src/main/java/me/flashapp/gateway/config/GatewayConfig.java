@@ -46,7 +46,10 @@ public record GatewayConfig(
     // Flash Cards: 32-byte AES key (64 hex) sealing the card issuer key; unset = generated into dataDir.
     String cardMasterKey,
     List<Long> webhookRetrySchedule,
-    boolean webhookAllowPrivateUrls) {
+    boolean webhookAllowPrivateUrls,
+    // POS WebSocket: ping interval (silent for twice this → close 4002) and frames queued for a slow reader (→ 4008)
+    int posPingMillis,
+    int posMaxQueue) {
 
   /** Defaults in code; a file and the environment override them. */
   static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -62,7 +65,9 @@ public record GatewayConfig(
       Map.entry("lndPayoutMaxFeePpm", "10000"),
       Map.entry("lndPayoutTimeoutSeconds", "60"),
       // 10 s, 1 min, then 10 min six times (Greenfield's schedule); tests shorten it
-      Map.entry("webhookRetrySchedule", "10000,60000,600000,600000,600000,600000,600000,600000"));
+      Map.entry("webhookRetrySchedule", "10000,60000,600000,600000,600000,600000,600000,600000"),
+      Map.entry("posPingMillis", "30000"),
+      Map.entry("posMaxQueue", "10000"));
 
   private static final Set<String> KEYS = Set.of(
       "httpPort", "httpHost", "httpInstances", "dataDir", "network", "databaseUrl", "databasePoolSize",
@@ -70,7 +75,7 @@ public record GatewayConfig(
       "bitcoindRpcUrl", "bitcoindRpcUser", "bitcoindRpcPassword", "bitcoindRpcCookieFile",
       "bitcoindZmqRawtx", "bitcoindZmqRawblock", "bitcoindZmqSequence",
       "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath", "lndPayoutMaxFeePpm", "lndPayoutTimeoutSeconds",
-      "cardMasterKey", "webhookRetrySchedule", "webhookAllowPrivateUrls",
+      "cardMasterKey", "webhookRetrySchedule", "webhookAllowPrivateUrls", "posPingMillis", "posMaxQueue",
       // read by logback.xml straight from the environment
       "logLevel", "httpLogLevel");
 
@@ -117,7 +122,10 @@ public record GatewayConfig(
         r.millisList("webhookRetrySchedule"),
         // private-network webhook URLs are refused by default except on regtest (local development)
         v.containsKey("webhookAllowPrivateUrls") ? r.bool("webhookAllowPrivateUrls")
-            : r.network() == Network.REGTEST);
+            : r.network() == Network.REGTEST,
+        r.integer("posPingMillis", 100, 3_600_000),
+        // at least two replay pages (500 frames each are queued at once for a terminal catching up)
+        r.integer("posMaxQueue", 1_000, 1_000_000));
     config.validate();
     return config;
   }
@@ -155,7 +163,7 @@ public record GatewayConfig(
         bootstrapApiKey, publicUrl, rates, expirySweepMillis, shutdownGraceMillis, bitcoindRpcUrl, bitcoindRpcUser,
         bitcoindRpcPassword, bitcoindRpcCookieFile, bitcoindZmqRawtx, bitcoindZmqRawblock, bitcoindZmqSequence,
         lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, lndPayoutMaxFeePpm, lndPayoutTimeoutSeconds, cardMasterKey,
-        webhookRetrySchedule, webhookAllowPrivateUrls);
+        webhookRetrySchedule, webhookAllowPrivateUrls, posPingMillis, posMaxQueue);
   }
 
   @Override

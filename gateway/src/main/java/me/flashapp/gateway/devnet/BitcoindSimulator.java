@@ -24,7 +24,10 @@ import org.zeromq.ZMQ;
  * {@code rawtx}, {@code rawblock} and {@code sequence} with bitcoind's framing
  * ({@code topic | body | uint32 LE sequence}, one counter per topic), and a JSON-RPC server
  * answering getblockchaininfo, getblockhash, getblock, getrawmempool and getrawtransaction from
- * the same {@link SimChain}. Tests can drop or duplicate the next messages, or publish raw frames.
+ * the same {@link SimChain}. Tests can drop or duplicate the next messages, publish raw frames,
+ * spoil the next RPC answers ({@link #faultNextRpc}), and take the node off the network and back
+ * on the same ports with its chain kept ({@link #pause()}, {@link #resume()}), like a bitcoind
+ * restart during which blocks were mined.
  *
  * <p>Thread-safe: every operation holds the simulator's lock, so what RPC answers always matches
  * what was published.
@@ -34,36 +37,63 @@ public final class BitcoindSimulator {
   public static final String RPC_USER = "devnet";
   public static final String RPC_PASSWORD = "devnet";
 
+  /** How {@link #faultNextRpc} spoils an answer. */
+  public enum RpcFault {
+    /** HTTP 200 with a body that is not JSON. */
+    GARBAGE_JSON,
+    /** HTTP 500 with an HTML body, as a proxy in front of a dead node answers. */
+    HTTP_500,
+    /** Well-formed JSON-RPC whose result has the wrong type. */
+    WRONG_SHAPE
+  }
+
   private final Vertx vertx;
   private final SimChain chain = new SimChain();
   private final long[] sequences = new long[3];
   private final ZContext zmq = new ZContext();
-  private final ZMQ.Socket pub;
+  private ZMQ.Socket pub;
   private final int zmqPort;
   private long mempoolSequence;
   private int dropNext;
   private int duplicateNext;
+  private RpcFault fault;
+  private int faultCalls;
+  private boolean paused;
   private HttpServer server;
+  private int rpcPort;
 
   private BitcoindSimulator(Vertx vertx) {
     this.vertx = vertx;
-    this.pub = zmq.createSocket(SocketType.PUB);
-    pub.setSndHWM(0);
+    this.pub = newPub();
     this.zmqPort = pub.bindToRandomPort("tcp://127.0.0.1");
+  }
+
+  private ZMQ.Socket newPub() {
+    ZMQ.Socket s = zmq.createSocket(SocketType.PUB);
+    s.setSndHWM(0);
+    s.setLinger(0);
+    return s;
   }
 
   /** Binds the ZMQ socket and the RPC server on free loopback ports. */
   public static Future<BitcoindSimulator> start(Vertx vertx) {
     BitcoindSimulator sim = new BitcoindSimulator(vertx);
-    return vertx.createHttpServer().requestHandler(sim::rpc).listen(0, "127.0.0.1").map(s -> {
-      sim.server = s;
+    return sim.listen(0).map(v -> {
       LOG.info("bitcoind simulator: rpc {} zmq {}", sim.rpcUrl(), sim.zmqEndpoint());
       return sim;
     });
   }
 
+  private Future<Void> listen(int port) {
+    return vertx.createHttpServer().requestHandler(this::rpc).listen(port, "127.0.0.1").map(s -> {
+      server = s;
+      rpcPort = s.actualPort();
+      return null;
+    });
+  }
+
   public String rpcUrl() {
-    return "http://127.0.0.1:" + server.actualPort() + "/";
+    return "http://127.0.0.1:" + rpcPort + "/";
   }
 
   public String zmqEndpoint() {
@@ -131,8 +161,58 @@ public final class BitcoindSimulator {
     duplicateNext = n;
   }
 
+  /**
+   * The next {@code calls} RPC requests get a spoiled answer ({@code null} or 0 calls: none);
+   * {@code Integer.MAX_VALUE} keeps spoiling until called again.
+   */
+  public synchronized void faultNextRpc(RpcFault fault, int calls) {
+    this.fault = calls > 0 ? fault : null;
+    this.faultCalls = calls;
+  }
+
+  /**
+   * Goes off the network: closes the RPC server and the ZMQ socket, so clients see refused
+   * connections. The chain stays, and {@link #send}, {@link #mine} and {@link #reorg} still change
+   * it; their ZMQ messages are lost (their sequence numbers used up), as on a node nobody hears.
+   */
+  public Future<Void> pause() {
+    HttpServer s;
+    synchronized (this) {
+      if (paused) {
+        return Future.succeededFuture();
+      }
+      paused = true;
+      zmq.destroySocket(pub);
+      pub = null;
+      s = server;
+      server = null;
+    }
+    return s.close();
+  }
+
+  /** Back on the network on the same RPC and ZMQ ports, RPC first so a ZMQ reconnect finds it up. */
+  public Future<Void> resume() {
+    synchronized (this) {
+      if (!paused) {
+        return Future.succeededFuture();
+      }
+    }
+    return listen(rpcPort).map(v -> {
+      synchronized (this) {
+        ZMQ.Socket s = newPub();
+        s.bind(zmqEndpoint());
+        pub = s;
+        paused = false;
+      }
+      return null;
+    });
+  }
+
   /** Publishes arbitrary frames (malformed-input tests). */
   public synchronized void publishRaw(byte[]... frames) {
+    if (paused) {
+      return;
+    }
     for (int i = 0; i < frames.length; i++) {
       pub.send(frames[i], i < frames.length - 1 ? ZMQ.SNDMORE : 0);
     }
@@ -165,6 +245,9 @@ public final class BitcoindSimulator {
 
   private void publish(int topicIndex, String topic, byte[] body) {
     long seq = sequences[topicIndex]++ & 0xffffffffL;
+    if (paused) {
+      return;
+    }
     if (dropNext > 0) {
       dropNext--;
       return;
@@ -198,6 +281,9 @@ public final class BitcoindSimulator {
         return;
       }
       Object id = call.getValue("id");
+      if (spoil(req)) {
+        return;
+      }
       try {
         Object result = answer(call.getString("method"), call.getJsonArray("params", new JsonArray()));
         req.response().putHeader("Content-Type", "application/json")
@@ -209,6 +295,29 @@ public final class BitcoindSimulator {
         req.response().setStatusCode(500).end(error(id, -8, "Invalid parameter: " + e.getMessage()));
       }
     });
+  }
+
+  /** Answers with the armed fault, if any; true when it did. */
+  private boolean spoil(HttpServerRequest req) {
+    RpcFault f;
+    synchronized (this) {
+      f = fault;
+      if (f == null) {
+        return false;
+      }
+      if (faultCalls != Integer.MAX_VALUE && --faultCalls == 0) {
+        fault = null;
+      }
+    }
+    switch (f) {
+      case GARBAGE_JSON -> req.response().putHeader("Content-Type", "application/json").end("{\"result\": [tru");
+      case HTTP_500 -> req.response().setStatusCode(500).putHeader("Content-Type", "text/html")
+          .end("<html><body>502 Bad Gateway</body></html>");
+      case WRONG_SHAPE -> req.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("result", 42).putNull("error").put("id", 1).encode());
+      default -> throw new IllegalStateException(f.toString());
+    }
+    return true;
   }
 
   private synchronized Object answer(String method, JsonArray params) {
@@ -230,7 +339,11 @@ public final class BitcoindSimulator {
 
   /** Stops the RPC server and closes the ZMQ socket. */
   public Future<Void> close() {
-    Future<Void> f = server == null ? Future.succeededFuture() : server.close();
+    HttpServer s;
+    synchronized (this) {
+      s = server;
+    }
+    Future<Void> f = s == null ? Future.succeededFuture() : s.close();
     return f.onComplete(ar -> {
       synchronized (this) {
         zmq.close();

@@ -37,7 +37,6 @@ public final class PosSocket implements PosHub.Subscriber {
   public static final short CLOSE_STORE_NOT_FOUND = 4004;
   public static final short CLOSE_SLOW_CONSUMER = 4008;
   static final long AUTH_TIMEOUT_MILLIS = 10_000;
-  static final long PING_MILLIS = 30_000;
   static final int REPLAY_PAGE = 500;
   static final int MAX_EARLY_MESSAGES = 16;
   static final String REPLAY = "SELECT store_seq, payload::text AS payload FROM outbox_events"
@@ -48,8 +47,12 @@ public final class PosSocket implements PosHub.Subscriber {
     Future<String> create(ApiKey key, String storeId, ObjectNode body, String baseUrl);
   }
 
-  /** What every socket shares. {@code maxQueue}: frames held for a slow reader before it is closed. */
-  public record Deps(PosHub hub, Auth auth, Pool pool, InvoiceCreator invoices, int maxQueue,
+  /**
+   * What every socket shares. {@code maxQueue}: frames held for a slow reader before it is closed;
+   * {@code pingMillis}: the ping interval (a socket silent for two of them is closed);
+   * {@code cards}: tap-to-pay ({@code cardPayment}), null when cards are off.
+   */
+  public record Deps(PosHub hub, Auth auth, Pool pool, InvoiceCreator invoices, int maxQueue, long pingMillis,
                      PosCardPayments cards) {}
 
   private final Vertx vertx;
@@ -200,14 +203,14 @@ public final class PosSocket implements PosHub.Subscriber {
     vertx.cancelTimer(authTimer);
     unsubscribe = deps.hub().subscribeStore(context, storeId, this);
     send(new JsonObject().put("type", "authenticated").put("storeId", storeId).encode());
-    pingTimer = vertx.setPeriodic(PING_MILLIS, id -> heartbeat());
+    pingTimer = vertx.setPeriodic(deps.pingMillis(), id -> heartbeat());
     while (!early.isEmpty() && !closed) {
       onText(early.poll());
     }
   }
 
   private void heartbeat() {
-    if (System.nanoTime() - lastHeard > 2 * PING_MILLIS * 1_000_000) {
+    if (System.nanoTime() - lastHeard > 2 * deps.pingMillis() * 1_000_000) {
       close(CLOSE_HEARTBEAT, "heartbeat-timeout");
     } else if (!closed) {
       ws.writePing(Buffer.buffer());
