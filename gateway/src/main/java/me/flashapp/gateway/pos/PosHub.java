@@ -1,6 +1,7 @@
 package me.flashapp.gateway.pos;
 
 import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,7 +74,11 @@ public final class PosHub implements Consumer<List<PublishedEvent>> {
   }
 
   private Runnable subscribe(Context context, String key, Subscriber s) {
-    Local local = locals.computeIfAbsent(context, Local::new);
+    // Vert.x runs each HTTP request (and so each socket) on a duplicate of its event loop's
+    // context; keyed by those, the registry would gain an entry per connection, forever. Key by the
+    // event loop's own context: one registry, and one delivery task per batch, per event loop.
+    Context root = context instanceof ContextInternal ci ? ci.unwrap() : context;
+    Local local = locals.computeIfAbsent(root, Local::new);
     local.byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
     return () -> {
       List<Subscriber> list = local.byKey.get(key);
