@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Outbox {
   /** Marks the transaction in the same statement (no extra round trip), then inserts. */
-  static final String MARK_LOCAL = "WITH wake AS (SELECT set_config('flash.outbox_wake', 'local', true))";
+  public static final String MARK_LOCAL = "WITH wake AS (SELECT set_config('flash.outbox_wake', 'local', true))";
   static final String INSERT = MARK_LOCAL + " INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at)"
       + " SELECT $1, $2, $3, $4::text::jsonb, $5 FROM wake";
 
