@@ -7,6 +7,9 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import me.flashapp.gateway.bitcoin.AddressCodec;
 import me.flashapp.gateway.bitcoin.DerivationScheme;
 import me.flashapp.gateway.bitcoin.Network;
 import me.flashapp.gateway.invoice.Invoice;
@@ -47,6 +50,26 @@ public final class ChainPaymentHandler implements PaymentMethodHandler {
   private final boolean devnet;
   private final WatchedScripts watched;
   private final Clock clock;
+  /**
+   * Parsed schemes by their stored text: parsing (Base58, checksums, the canonical form) showed
+   * up in the profile of every invoice, for a handful of distinct values. Bounded by clearing.
+   */
+  private final Map<String, Parsed> parsedSchemes = new ConcurrentHashMap<>();
+
+  private record Parsed(DerivationScheme scheme, String canonical) {}
+
+  private Parsed parsed(String text) {
+    Parsed p = parsedSchemes.get(text);
+    if (p == null) {
+      DerivationScheme scheme = DerivationScheme.parse(text, network);
+      p = new Parsed(scheme, scheme.canonical());
+      if (parsedSchemes.size() >= 10_000) {
+        parsedSchemes.clear();
+      }
+      parsedSchemes.put(text, p);
+    }
+    return p;
+  }
 
   public ChainPaymentHandler(Network network, boolean devnet, WatchedScripts watched, Clock clock) {
     this.network = network;
@@ -76,12 +99,14 @@ public final class ChainPaymentHandler implements PaymentMethodHandler {
 
   @Override
   public Future<InvoicePaymentMethod> prepare(SqlConnection tx, Store store, Invoice invoice, JsonObject storeConfig) {
-    DerivationScheme scheme = DerivationScheme.parse(storeConfig.getString("derivationScheme"), network);
-    String canonical = scheme.canonical();
+    Parsed parsed = parsed(storeConfig.getString("derivationScheme"));
+    DerivationScheme scheme = parsed.scheme();
+    String canonical = parsed.canonical();
     return tx.preparedQuery(NEXT_INDEX).execute(Tuple.of(canonical)).compose(rows -> {
       int index = rows.iterator().next().getInteger("idx");
       byte[] script = scheme.deriveScript(index);
-      String address = scheme.deriveAddress(index);
+      // from the script, not deriveAddress(index): that would derive the child key (EC math) again
+      String address = AddressCodec.fromScriptPubKey(script, network);
       return tx.preparedQuery(INSERT_ADDRESS)
           .execute(Tuple.from(new Object[] {canonical, index, io.vertx.core.buffer.Buffer.buffer(script), address,
               store.id(), invoice.id(), clock.instant().atOffset(ZoneOffset.UTC)}))
