@@ -44,6 +44,7 @@ import me.flashapp.gateway.invoice.PaymentMethods;
 import me.flashapp.gateway.lightning.Lightning;
 import me.flashapp.gateway.money.StaticRateProvider;
 import me.flashapp.gateway.settlement.Settlement;
+import me.flashapp.gateway.store.StoreCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +139,8 @@ public final class Gateway {
         : lightning.get().health());
 
     // Flash Cards: tap-to-pay (the POS hub calls cardTaps()), top-ups credited on settlement, card API and pages.
-    var invoicesHandler = new InvoicesHandler(pool, invoices, rates, idempotency, links);
+    var storeCache = new StoreCache(pool);
+    var invoicesHandler = new InvoicesHandler(pool, invoices, rates, idempotency, links, storeCache);
     invoices.onSettled(new CardTopups(clock));
     var cardTaps = CardTaps.withDefaultLimits(pool, cardIssuer, settlement, clock);
     var cards = new CardsHandler(pool, cardIssuer, invoices, invoicesHandler, idempotency, links, clock);
@@ -153,7 +155,7 @@ public final class Gateway {
     var handlers = new ApiRouter.Handlers(auth, health,
         new ApiKeysHandler(pool, auth, clock),
         new StoresHandler(pool, idempotency, clock, (tx, store) -> devnet
-            ? methods.applyDevDefaults(tx, store, clock.instant()) : Future.succeededFuture()),
+            ? methods.applyDevDefaults(tx, store, clock.instant()) : Future.succeededFuture(), storeCache),
         invoicesHandler,
         new PaymentMethodsHandler(pool, methods, clock),
         registry,

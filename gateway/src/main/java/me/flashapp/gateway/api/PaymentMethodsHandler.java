@@ -81,7 +81,8 @@ public final class PaymentMethodsHandler {
                 ? ValidationException.of(c.path(), c.getMessage()) : err))
             .compose(normalized -> {
               var m = new PaymentMethods.StoreMethod(methodId, enabled == null || enabled, normalized);
-              return PaymentMethods.saveStoreMethod(pool, storeId, m, clock.instant()).compose(v -> describe(store, m));
+              return PaymentMethods.saveStoreMethod(pool, storeId, m, clock.instant())
+                  .onComplete(ar -> methods.invalidate(storeId)).compose(v -> describe(store, m));
             }))
         .onSuccess(out -> Reply.ok(out).send(ctx)).onFailure(ctx::fail);
   }
@@ -90,7 +91,8 @@ public final class PaymentMethodsHandler {
     String storeId = StoresHandler.storeId(ctx);
     Auth.key(ctx).require(Policies.STORE_MODIFY_SETTINGS, storeId);
     String methodId = ctx.pathParam("methodId");
-    store(storeId).compose(s -> PaymentMethods.deleteStoreMethod(pool, storeId, methodId)).onSuccess(deleted -> {
+    store(storeId).compose(s -> PaymentMethods.deleteStoreMethod(pool, storeId, methodId))
+        .onComplete(ar -> methods.invalidate(storeId)).onSuccess(deleted -> {
       if (!deleted) {
         ctx.fail(ApiException.notFound("paymentmethod-not-found", "The store has no payment method " + methodId));
       } else {

@@ -13,6 +13,7 @@ import me.flashapp.gateway.db.Ids;
 import me.flashapp.gateway.invoice.SpeedPolicy;
 import me.flashapp.gateway.money.Currencies;
 import me.flashapp.gateway.store.Store;
+import me.flashapp.gateway.store.StoreCache;
 import me.flashapp.gateway.store.StoreRepository;
 
 /** {@code /api/v1/stores}: create, list, read, update, delete (retire). */
@@ -23,14 +24,16 @@ public final class StoresHandler {
   private final Idempotency idempotency;
   private final Clock clock;
   private final StoreHooks hooks;
+  private final StoreCache cache;
 
   /** Lets payment-method packages prepare a new store (e.g. a devnet wallet in dev mode). */
   public interface StoreHooks {
     Future<Void> storeCreated(io.vertx.sqlclient.SqlConnection tx, Store store);
   }
 
-  public StoresHandler(Pool pool, Idempotency idempotency, Clock clock, StoreHooks hooks) {
+  public StoresHandler(Pool pool, Idempotency idempotency, Clock clock, StoreHooks hooks, StoreCache cache) {
     this.pool = pool;
+    this.cache = cache;
     this.idempotency = idempotency;
     this.clock = clock;
     this.hooks = hooks;
@@ -81,13 +84,13 @@ public final class StoresHandler {
       }
       Store updated = read(new Fields(body), current);
       return StoreRepository.update(tx, updated).map(v -> updated);
-    })).onSuccess(s -> Reply.ok(json(s)).send(ctx)).onFailure(ctx::fail);
+    })).onComplete(ar -> cache.invalidate(id)).onSuccess(s -> Reply.ok(json(s)).send(ctx)).onFailure(ctx::fail);
   }
 
   public void delete(RoutingContext ctx) {
     String id = storeId(ctx);
     Auth.key(ctx).require(Policies.STORE_MODIFY_SETTINGS, id);
-    StoreRepository.delete(pool, id, clock.instant()).onSuccess(deleted -> {
+    StoreRepository.delete(pool, id, clock.instant()).onComplete(ar -> cache.invalidate(id)).onSuccess(deleted -> {
       if (!deleted) {
         ctx.fail(ApiException.storeNotFound());
       } else {

@@ -7,6 +7,9 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import me.flashapp.gateway.bitcoin.AddressCodec;
 import me.flashapp.gateway.bitcoin.DerivationScheme;
 import me.flashapp.gateway.bitcoin.Network;
 import me.flashapp.gateway.invoice.Invoice;
@@ -18,8 +21,8 @@ import me.flashapp.gateway.store.Store;
 
 /**
  * {@code BTC-CHAIN}: a store's watch-only wallet (extended public key or descriptor) and a fresh
- * address per invoice. Indexes are allocated by an atomic counter row per scheme, so no address
- * is handed out twice even when invoices are created concurrently.
+ * address per invoice. Indexes come from a PostgreSQL sequence per scheme, so no address is
+ * handed out twice even when invoices are created concurrently (and none waits for another).
  */
 public final class ChainPaymentHandler implements PaymentMethodHandler {
   public static final String ID = "BTC-CHAIN";
@@ -30,12 +33,16 @@ public final class ChainPaymentHandler implements PaymentMethodHandler {
   public static final String DEVNET_VPUB =
       "vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc";
 
-  static final String NEXT_INDEX = "INSERT INTO chain_address_counters (scheme, next_index) VALUES ($1, 1)"
-      + " ON CONFLICT (scheme) DO UPDATE SET next_index = chain_address_counters.next_index + 1"
-      + " RETURNING next_index - 1 AS idx";
+  /**
+   * A fresh index from the scheme's sequence (schema V8). Unlike the former counter row, which
+   * stayed locked until the invoice committed and so serialized every invoice of a scheme, this
+   * holds no lock; an invoice that rolls back leaves a gap of one index (see V8 for why that is
+   * acceptable). chain_addresses' unique constraints still guard against any reuse.
+   */
+  static final String NEXT_INDEX = "SELECT chain_next_index($1) AS idx";
   static final String INSERT_ADDRESS = "INSERT INTO chain_addresses (scheme, idx, script, address, store_id,"
       + " invoice_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
-  static final String DESCRIBE = "SELECT (SELECT next_index FROM chain_address_counters WHERE scheme = $1) AS next,"
+  static final String DESCRIBE = "SELECT chain_peek_next_index($1) AS next,"
       + " (SELECT max(a.idx) FROM chain_addresses a WHERE a.scheme = $1 AND EXISTS (SELECT 1 FROM invoice_payments p"
       + " WHERE p.payment_method_id = 'BTC-CHAIN' AND p.invoice_id = a.invoice_id)) AS last_used";
 
@@ -43,6 +50,26 @@ public final class ChainPaymentHandler implements PaymentMethodHandler {
   private final boolean devnet;
   private final WatchedScripts watched;
   private final Clock clock;
+  /**
+   * Parsed schemes by their stored text: parsing (Base58, checksums, the canonical form) showed
+   * up in the profile of every invoice, for a handful of distinct values. Bounded by clearing.
+   */
+  private final Map<String, Parsed> parsedSchemes = new ConcurrentHashMap<>();
+
+  private record Parsed(DerivationScheme scheme, String canonical) {}
+
+  private Parsed parsed(String text) {
+    Parsed p = parsedSchemes.get(text);
+    if (p == null) {
+      DerivationScheme scheme = DerivationScheme.parse(text, network);
+      p = new Parsed(scheme, scheme.canonical());
+      if (parsedSchemes.size() >= 10_000) {
+        parsedSchemes.clear();
+      }
+      parsedSchemes.put(text, p);
+    }
+    return p;
+  }
 
   public ChainPaymentHandler(Network network, boolean devnet, WatchedScripts watched, Clock clock) {
     this.network = network;
@@ -72,12 +99,14 @@ public final class ChainPaymentHandler implements PaymentMethodHandler {
 
   @Override
   public Future<InvoicePaymentMethod> prepare(SqlConnection tx, Store store, Invoice invoice, JsonObject storeConfig) {
-    DerivationScheme scheme = DerivationScheme.parse(storeConfig.getString("derivationScheme"), network);
-    String canonical = scheme.canonical();
+    Parsed parsed = parsed(storeConfig.getString("derivationScheme"));
+    DerivationScheme scheme = parsed.scheme();
+    String canonical = parsed.canonical();
     return tx.preparedQuery(NEXT_INDEX).execute(Tuple.of(canonical)).compose(rows -> {
       int index = rows.iterator().next().getInteger("idx");
       byte[] script = scheme.deriveScript(index);
-      String address = scheme.deriveAddress(index);
+      // from the script, not deriveAddress(index): that would derive the child key (EC math) again
+      String address = AddressCodec.fromScriptPubKey(script, network);
       return tx.preparedQuery(INSERT_ADDRESS)
           .execute(Tuple.from(new Object[] {canonical, index, io.vertx.core.buffer.Buffer.buffer(script), address,
               store.id(), invoice.id(), clock.instant().atOffset(ZoneOffset.UTC)}))

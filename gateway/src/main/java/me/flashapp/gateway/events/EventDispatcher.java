@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * number the same store concurrently. In-transaction hooks (the webhook queue) write their rows in
  * the same transaction, so a crash after numbering cannot lose a webhook delivery.
  *
- * <p>Wake-ups: LISTEN on {@code outbox_events} (the V5 trigger notifies on commit only), a poll
+ * <p>Wake-ups: in process after a commit of this node that wrote events ({@link Outbox}); LISTEN on
+ * {@code outbox_events} for other writers (the trigger notifies on commit only, and since V7 not
+ * for transactions that woke us locally, as NOTIFY serializes commits), a poll
  * once subscribed (a commit may have landed before LISTEN took effect), a slow periodic poll as a
  * safety net, and one pass at start, which publishes whatever a crash left pending.
  */
@@ -66,6 +68,7 @@ public final class EventDispatcher {
   private Context context;
   private PgSubscriber subscriber;
   private long timer = -1;
+  private Runnable localWake;
   private boolean running;
   private boolean again;
   private boolean stopped;
@@ -96,6 +99,8 @@ public final class EventDispatcher {
       subscriber.reconnectPolicy(retries -> 1000L);
       subscriber.channel("outbox_events").handler(payload -> wake()).subscribeHandler(x -> wake());
       timer = vertx.setPeriodic(pollMillis, id -> wake());
+      // this node's own commits wake it in process (no NOTIFY; see Outbox and schema V7)
+      localWake = Outbox.onCommit(this::wake);
       subscriber.connect().onComplete(ar -> {
         if (ar.failed()) {
           LOG.warn("LISTEN outbox_events failed, relying on the poll: {}", ar.cause().toString());
@@ -113,6 +118,9 @@ public final class EventDispatcher {
     return Future.<Void>future(p -> context.runOnContext(v -> {
       stopped = true;
       vertx.cancelTimer(timer);
+      if (localWake != null) {
+        localWake.run();
+      }
       subscriber.close().onComplete(ar -> p.complete());
     }));
   }

@@ -2,18 +2,33 @@ package me.flashapp.gateway.events;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Writes events into the transactional outbox. Call it with the connection of the transaction
  * that makes the change, so the event exists if and only if the change committed. Publication
  * (sequence numbers, POS hub, webhooks) happens after commit, from the table.
+ *
+ * <p>Wake-up without NOTIFY: a NOTIFY makes PostgreSQL serialize the commits of all notifying
+ * transactions on one lock held across the WAL flush (see schema V7), which capped invoice
+ * creation. So the INSERT marks its transaction as "woken locally" (the V7 trigger then skips
+ * pg_notify) and, once the transaction commits, this node's dispatchers are woken in process. A
+ * lost wake-up loses nothing: the row is durable and the dispatcher also polls.
  */
 public final class Outbox {
-  static final String INSERT = "INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at)"
-      + " VALUES ($1, $2, $3, $4::text::jsonb, $5)";
+  /** Marks the transaction in the same statement (no extra round trip), then inserts. */
+  public static final String MARK_LOCAL = "WITH wake AS (SELECT set_config('flash.outbox_wake', 'local', true))";
+  static final String INSERT = MARK_LOCAL + " INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at)"
+      + " SELECT $1, $2, $3, $4::text::jsonb, $5 FROM wake";
+
+  /** Dispatchers of this JVM to wake after a commit that wrote events (normally one). */
+  private static final List<Runnable> COMMIT_LISTENERS = new CopyOnWriteArrayList<>();
 
   private Outbox() {}
 
@@ -21,6 +36,33 @@ public final class Outbox {
                                     Instant at) {
     return tx.preparedQuery(INSERT)
         .execute(Tuple.of(storeId, type.name(), invoiceId, payloadJson, at.atOffset(ZoneOffset.UTC)))
-        .mapEmpty();
+        .map(rs -> {
+          wakeAfterCommit(tx);
+          return null;
+        });
+  }
+
+  /**
+   * Wakes the dispatchers when the caller's transaction commits (not on rollback). Outside a
+   * transaction (autocommit) the row is already committed, so they are woken now.
+   */
+  public static void wakeAfterCommit(SqlClient tx) {
+    Transaction t = tx instanceof SqlConnection conn ? conn.transaction() : null;
+    if (t == null) {
+      wakeAll();
+    } else {
+      t.completion().onSuccess(v -> wakeAll());
+    }
+  }
+
+  static Runnable onCommit(Runnable listener) {
+    COMMIT_LISTENERS.add(listener);
+    return () -> COMMIT_LISTENERS.remove(listener);
+  }
+
+  private static void wakeAll() {
+    for (Runnable r : COMMIT_LISTENERS) {
+      r.run();
+    }
   }
 }

@@ -4,12 +4,15 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import me.flashapp.gateway.events.EventType;
+import me.flashapp.gateway.events.Outbox;
 
 /** Invoices and their payments in PostgreSQL. Status changes go through {@link InvoiceService}. */
 public final class InvoiceRepository {
@@ -35,6 +38,25 @@ public final class InvoiceRepository {
       + " WHERE invoice_id = $1";
 
   private InvoiceRepository() {}
+
+  /**
+   * The invoice and its creation event in one statement: one round trip inside the transaction
+   * instead of two. The outbox row's invoice_id and created_at are the invoice's ($1, $14).
+   */
+  static final String INSERT_WITH_EVENT = Outbox.MARK_LOCAL + ", inv AS (" + INSERT + ")"
+      + " INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at)"
+      + " SELECT $2, $17, $1, $18::text::jsonb, $14 FROM wake";
+
+  /** Inserts a new invoice and its event (created at the invoice's creation time); see {@link Outbox}. */
+  public static Future<Void> insertWithEvent(SqlConnection tx, Invoice i, EventType type, String payloadJson) {
+    return tx.preparedQuery(INSERT_WITH_EVENT).execute(Tuple.from(new Object[] {i.id(), i.storeId(), i.type().name(),
+        i.amount(), i.currency(), i.rate(), i.dueSats(), i.status().name(), i.additionalStatus().name(),
+        i.metadataJson(), i.checkoutJson(), i.speedPolicy().name(), i.paymentTolerance(), utc(i.createdAt()),
+        utc(i.expiresAt()), utc(i.monitoringExpiresAt()), type.name(), payloadJson})).map(rs -> {
+          Outbox.wakeAfterCommit(tx);
+          return null;
+        });
+  }
 
   public static Future<Void> insert(SqlClient db, Invoice i) {
     return db.preparedQuery(INSERT).execute(Tuple.from(new Object[] {i.id(), i.storeId(), i.type().name(), i.amount(),

@@ -95,9 +95,8 @@ public final class InvoiceService {
         dueSats == null ? InvoiceType.TopUp : InvoiceType.Standard, req.amount(), req.currency(), rate, dueSats,
         InvoiceStatus.New, AdditionalStatus.None, false, req.metadataJson(), checkout, speed, tolerance, now,
         expiresAt, expiresAt.plusSeconds(monitoring), 0);
-    return InvoiceRepository.insert(tx, invoice)
-        .compose(v -> Outbox.append(tx, store.id(), EventType.InvoiceCreated, invoice.id(),
-            InvoiceEvents.created(now, store.id(), invoice.id(), invoice.metadataJson()), now))
+    return InvoiceRepository.insertWithEvent(tx, invoice, EventType.InvoiceCreated,
+            InvoiceEvents.created(now, store.id(), invoice.id(), invoice.metadataJson()))
         .compose(v -> methods.prepareAll(tx, store, invoice, now))
         .map(invoice);
   }

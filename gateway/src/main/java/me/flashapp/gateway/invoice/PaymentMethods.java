@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import me.flashapp.gateway.db.TtlCache;
 import me.flashapp.gateway.store.Store;
 
 /**
@@ -37,7 +38,12 @@ public final class PaymentMethods {
   /** A store's setting of one method. */
   public record StoreMethod(String paymentMethodId, boolean enabled, JsonObject config) {}
 
+  /** How long another node's change to a store's methods may go unseen here (this node invalidates at once). */
+  public static final long STORE_METHODS_TTL_MILLIS = 5_000;
+
   private final Map<String, PaymentMethodHandler> handlers = new LinkedHashMap<>();
+  /** Read by every invoice creation, changed by PUT/DELETE of a method (which invalidate it). */
+  private final TtlCache<List<StoreMethod>> storeMethodsCache = new TtlCache<>(STORE_METHODS_TTL_MILLIS, 100_000);
 
   public PaymentMethods register(PaymentMethodHandler handler) {
     handlers.put(handler.id(), handler);
@@ -83,9 +89,18 @@ public final class PaymentMethods {
     return chain;
   }
 
-  /** Prepares every enabled method of the store on a new invoice and stores the results. */
+  /** Forgets the cached methods of a store; call after a change to them committed. */
+  public void invalidate(String storeId) {
+    storeMethodsCache.invalidate(storeId);
+  }
+
+  /**
+   * Prepares every enabled method of the store on a new invoice and stores the results. The
+   * store's settings come from a cache read outside the transaction, as the store itself does
+   * (they were never locked, so a concurrent change could always land either side of it).
+   */
   Future<List<InvoicePaymentMethod>> prepareAll(SqlConnection tx, Store store, Invoice invoice, Instant now) {
-    return storeMethods(tx, store.id()).compose(methods -> {
+    return storeMethodsCache.get(store.id(), () -> storeMethods(tx, store.id())).compose(methods -> {
       List<InvoicePaymentMethod> prepared = new ArrayList<>();
       Future<Void> chain = Future.succeededFuture();
       for (StoreMethod m : methods) {
