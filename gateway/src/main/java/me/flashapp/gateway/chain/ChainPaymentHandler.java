@@ -34,7 +34,7 @@ public final class ChainPaymentHandler implements PaymentMethodHandler {
       "vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc";
 
   /**
-   * A fresh index from the scheme's sequence (schema V8). Unlike the former counter row, which
+   * A fresh index from the scheme's sequence (schema V9). Unlike the former counter row, which
    * stayed locked until the invoice committed and so serialized every invoice of a scheme, this
    * holds no lock; an invoice that rolls back leaves a gap of one index (see V8 for why that is
    * acceptable). chain_addresses' unique constraints still guard against any reuse.

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * the same transaction, so a crash after numbering cannot lose a webhook delivery.
  *
  * <p>Wake-ups: in process after a commit of this node that wrote events ({@link Outbox}); LISTEN on
- * {@code outbox_events} for other writers (the trigger notifies on commit only, and since V7 not
+ * {@code outbox_events} for other writers (the trigger notifies on commit only, and since V8 not
  * for transactions that woke us locally, as NOTIFY serializes commits), a poll
  * once subscribed (a commit may have landed before LISTEN took effect), a slow periodic poll as a
  * safety net, and one pass at start, which publishes whatever a crash left pending.
@@ -99,7 +99,7 @@ public final class EventDispatcher {
       subscriber.reconnectPolicy(retries -> 1000L);
       subscriber.channel("outbox_events").handler(payload -> wake()).subscribeHandler(x -> wake());
       timer = vertx.setPeriodic(pollMillis, id -> wake());
-      // this node's own commits wake it in process (no NOTIFY; see Outbox and schema V7)
+      // this node's own commits wake it in process (no NOTIFY; see Outbox and schema V8)
       localWake = Outbox.onCommit(this::wake);
       subscriber.connect().onComplete(ar -> {
         if (ar.failed()) {

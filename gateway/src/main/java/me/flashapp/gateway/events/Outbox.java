@@ -16,8 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (sequence numbers, POS hub, webhooks) happens after commit, from the table.
  *
  * <p>Wake-up without NOTIFY: a NOTIFY makes PostgreSQL serialize the commits of all notifying
- * transactions on one lock held across the WAL flush (see schema V7), which capped invoice
- * creation. So the INSERT marks its transaction as "woken locally" (the V7 trigger then skips
+ * transactions on one lock held across the WAL flush (see schema V8), which capped invoice
+ * creation. So the INSERT marks its transaction as "woken locally" (the V8 trigger then skips
  * pg_notify) and, once the transaction commits, this node's dispatchers are woken in process. A
  * lost wake-up loses nothing: the row is durable and the dispatcher also polls.
  */
