@@ -69,9 +69,7 @@ public final class EventDispatcher {
   private PgSubscriber subscriber;
   private long timer = -1;
   private Runnable localWake;
-  private boolean running;
-  private boolean again;
-  private boolean stopped;
+  private Passes passes;
 
   public EventDispatcher(Vertx vertx, Pool pool, DatabaseUrls.Parts db, long pollMillis) {
     this.vertx = vertx;
@@ -92,6 +90,7 @@ public final class EventDispatcher {
   /** Subscribes to notifications and runs the first pass; completes once LISTEN is set up. */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
+    passes = new Passes(context, this::pass);
     return Future.<Void>future(p -> context.runOnContext(v -> {
       subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions().setHost(db.host()).setPort(db.port())
           .setDatabase(db.database()).setUser(db.user()).setPassword(db.password()));
@@ -116,7 +115,7 @@ public final class EventDispatcher {
       return Future.succeededFuture();
     }
     return Future.<Void>future(p -> context.runOnContext(v -> {
-      stopped = true;
+      passes.stop();
       vertx.cancelTimer(timer);
       if (localWake != null) {
         localWake.run();
@@ -127,38 +126,23 @@ public final class EventDispatcher {
 
   /** Asks for a pass; passes never overlap, and a wake-up during a pass causes one more. */
   public void wake() {
-    if (context == null) {
-      return;
+    if (passes != null) {
+      passes.request();
     }
-    context.runOnContext(v -> {
-      if (stopped) {
-        return;
+  }
+
+  /** Numbers what is pending, then hands it to the listeners; true when a full batch suggests more. */
+  private Future<Boolean> pass() {
+    return pool.withTransaction(this::assign).map(events -> {
+      for (Consumer<List<PublishedEvent>> l : events.isEmpty() ? List.<Consumer<List<PublishedEvent>>>of() : listeners) {
+        try {
+          l.accept(events);
+        } catch (RuntimeException e) {
+          LOG.error("event listener failed", e);
+        }
       }
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
-      again = false;
-      pool.withTransaction(this::assign).onComplete(ar -> {
-        running = false;
-        if (ar.failed()) {
-          LOG.warn("event dispatch failed, will retry: {}", ar.cause().toString());
-          return; // the periodic poll retries; spinning on a broken database helps no one
-        }
-        List<PublishedEvent> events = ar.result();
-        for (Consumer<List<PublishedEvent>> l : events.isEmpty() ? List.<Consumer<List<PublishedEvent>>>of() : listeners) {
-          try {
-            l.accept(events);
-          } catch (RuntimeException e) {
-            LOG.error("event listener failed", e);
-          }
-        }
-        if (again || events.size() == BATCH) {
-          wake();
-        }
-      });
-    });
+      return events.size() == BATCH;
+    }).onFailure(err -> LOG.warn("event dispatch failed, will retry: {}", err.toString()));
   }
 
   private Future<List<PublishedEvent>> assign(SqlConnection tx) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import me.flashapp.gateway.events.Passes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +50,7 @@ public final class WebhookSender {
   private Context context;
   private WebClient client;
   private long timer = -1;
-  private boolean running;
-  private boolean again;
-  private boolean stopped;
+  private Passes passes;
 
   public WebhookSender(Vertx vertx, Pool pool, Clock clock, List<Long> retrySchedule) {
     this.vertx = vertx;
@@ -62,6 +61,7 @@ public final class WebhookSender {
 
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
+    passes = new Passes(context, this::pass);
     return Future.future(p -> context.runOnContext(v -> {
       client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) TIMEOUT_MILLIS)
           .setFollowRedirects(false).setUserAgent("FlashGateway-Webhook"));
@@ -76,7 +76,7 @@ public final class WebhookSender {
       return Future.succeededFuture();
     }
     return Future.future(p -> context.runOnContext(v -> {
-      stopped = true;
+      passes.stop();
       vertx.cancelTimer(timer);
       client.close();
       p.complete();
@@ -85,43 +85,29 @@ public final class WebhookSender {
 
   /** Looks for due deliveries; safe to call from any thread, passes never overlap. */
   public void wake() {
-    if (context == null) {
-      return;
+    if (passes != null) {
+      passes.request();
     }
-    context.runOnContext(v -> {
-      if (stopped) {
-        return;
+  }
+
+  /** Sends what is due now and sets a timer for what is due later. */
+  private Future<Boolean> pass() {
+    return pool.query(HEADS).execute().map(rows -> {
+      Instant now = clock.instant();
+      for (Row r : rows) {
+        String webhookId = r.getString("webhook_id");
+        if (inFlight.contains(webhookId)) {
+          continue;
+        }
+        Instant due = r.getOffsetDateTime("next_attempt_at").toInstant();
+        if (due.isAfter(now)) {
+          vertx.setTimer(Math.max(1, due.toEpochMilli() - now.toEpochMilli()), id -> wake());
+          continue;
+        }
+        send(r);
       }
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
-      again = false;
-      pool.query(HEADS).execute().onComplete(ar -> {
-        running = false;
-        if (ar.failed()) {
-          LOG.warn("webhook queue read failed: {}", ar.cause().toString());
-          return;
-        }
-        Instant now = clock.instant();
-        for (Row r : ar.result()) {
-          String webhookId = r.getString("webhook_id");
-          if (inFlight.contains(webhookId)) {
-            continue;
-          }
-          Instant due = r.getOffsetDateTime("next_attempt_at").toInstant();
-          if (due.isAfter(now)) {
-            vertx.setTimer(Math.max(1, due.toEpochMilli() - now.toEpochMilli()), id -> wake());
-            continue;
-          }
-          send(r);
-        }
-        if (again) {
-          wake();
-        }
-      });
-    });
+      return false;
+    }).onFailure(err -> LOG.warn("webhook queue read failed: {}", err.toString()));
   }
 
   private void send(Row r) {

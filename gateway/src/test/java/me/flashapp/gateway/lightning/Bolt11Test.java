@@ -192,7 +192,8 @@ class Bolt11Test {
     assertThatThrownBy(() -> Bolt11.decode(NOT_RECOVERABLE)).isInstanceOf(Bolt11Exception.class).hasMessageContaining("not recoverable");
     assertThatThrownBy(() -> Bolt11.decode(TOO_SHORT)).isInstanceOf(Bolt11Exception.class);
     assertThatThrownBy(() -> Bolt11.decode(BAD_MULTIPLIER)).isInstanceOf(Bolt11Exception.class).hasMessageContaining("multiplier");
-    assertThatThrownBy(() -> Bolt11.decode(SUB_MSAT)).isInstanceOf(Bolt11Exception.class).hasMessageContaining("sub-millisatoshi");
+    assertThatThrownBy(() -> Bolt11.decode(SUB_MSAT)).isInstanceOf(Bolt11Exception.class)
+        .hasMessageContaining("sub-millisatoshi");
   }
 
   @ParameterizedTest
