@@ -2,6 +2,7 @@ package me.flashapp.gateway.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -24,7 +25,18 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, Handlers h) {
     Router router = Router.router(vertx);
     router.route().handler(RequestLog::handle);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    // Only methods that carry a body: a GET sent with a form content type would otherwise make the
+    // body handler try to decode a multipart body and fail the request with a 500.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    // (A method-restricted route would turn unknown paths into 405s, so the check is inside.)
+    router.route().handler(ctx -> {
+      HttpMethod m = ctx.request().method();
+      if (m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE) {
+        body.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
 
     router.get("/api/v1/health").handler(h.health()::handle);
     if (h.metrics() != null) {

@@ -57,7 +57,8 @@ public final class DevChainHandler {
     ctx.vertx().<String>executeBlocking(() -> sim().send(address, value))
         .onSuccess(txid -> Reply.ok(new JsonObject().put("txid", txid)).send(ctx))
         .onFailure(err -> ctx.fail(err instanceof InvalidAddressException
-            ? ValidationException.of("address", err.getMessage()) : err));
+            ? ValidationException.of("address", err.getMessage())
+            : err instanceof IllegalArgumentException ? ValidationException.of("amount", err.getMessage()) : err));
   }
 
   /** {@code {blocks}} → {@code {hashes}}. */

@@ -93,7 +93,9 @@ final class SimChain {
       throw new IllegalArgumentException("amount must be positive");
     }
     Map.Entry<String, Long> coin = coins.entrySet().stream().filter(c -> c.getValue() >= sats + FEE).findFirst()
-        .orElseThrow(() -> new IllegalStateException("simulator wallet has no coin of " + (sats + FEE) + " sats"));
+        // an amount the simulator cannot fund is bad input to the dev endpoint, not a server fault
+        .orElseThrow(() -> new IllegalArgumentException("exceeds what the simulator's wallet can send in one coin ("
+            + (sats + FEE) + " sats needed with the fee)"));
     return addToMempool(List.of(coin.getKey()), script, sats, coin.getValue() - sats - FEE);
   }
 

@@ -90,6 +90,17 @@ class HealthAndMetricsTest {
   }
 
   @Test
+  void aGetWithAFormBodyIsServedNotA500() {
+    // A GET carries no body we read; a form content type must not make the body handler fail it.
+    Http.Response r = http.send("GET", "/api/v1/stores", "a=b", ADMIN,
+        Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    Http.Response tap = http.send("GET", "/boltcards/balance?p=zz&c=yy", "a=b", null,
+        Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    assertThat(tap.status()).as(tap.body()).isBetween(400, 499);
+  }
+
+  @Test
   void metricsArePublishedForPrometheus() {
     assertThat(http.get("/api/v1/health", null).status()).isEqualTo(200);
     Http.Response r = http.get("/metrics", null);

@@ -45,6 +45,14 @@ class DevnetChainTest {
   }
 
   @Test
+  void aSendTheSimulatorCannotFundIsA422AndMinesNothing() {
+    Http.Response r = gw.http().post("/api/v1/dev/chain/send",
+        "{\"address\":\"bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk\",\"amount\":\"20999999\"}", TestGateway.ADMIN_KEY);
+    assertThat(r.status()).as(r.body()).isEqualTo(422);
+    assertThat(r.array().getJsonObject(0).getString("path")).isEqualTo("amount");
+  }
+
+  @Test
   void aNewStoreCanBePaidAtOnceThroughTheDevEndpoints() {
     String store = gw.createStore("Dev shop");
     Http http = gw.http();

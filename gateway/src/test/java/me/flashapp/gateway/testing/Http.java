@@ -61,7 +61,7 @@ public final class Http {
     if (key != null) {
       b.header("Authorization", "token " + key);
     }
-    if (body != null) {
+    if (body != null && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
       b.header("Content-Type", "application/json");
     }
     headers.forEach(b::header);
