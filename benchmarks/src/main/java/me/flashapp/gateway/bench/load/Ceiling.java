@@ -1,6 +1,7 @@
 package me.flashapp.gateway.bench.load;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -81,15 +82,31 @@ public final class Ceiling {
     return done.get() / (double) seconds;
   }
 
+  /**
+   * One connection's loop. Each round starts the next from its completion handler instead of
+   * composing futures: a composed chain would nest one future per round and, at tens of thousands
+   * of rounds, overflow the stack while completing (the run then never ends).
+   */
   private static Future<Void> insertLoop(Pool pool, AtomicLong done, long end) {
+    Promise<Void> finished = Promise.promise();
+    insertRound(pool, done, end, finished);
+    return finished.future();
+  }
+
+  private static void insertRound(Pool pool, AtomicLong done, long end, Promise<Void> finished) {
     if (System.nanoTime() >= end) {
-      return Future.succeededFuture();
+      finished.complete();
+      return;
     }
-    return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO ceiling_probe (store_id, payload) VALUES ($1, $2::text::jsonb)")
+    pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO ceiling_probe (store_id, payload) VALUES ($1, $2::text::jsonb)")
             .execute(Tuple.of("store", "{\"type\":\"InvoiceCreated\"}")))
-        .compose(rs -> {
-          done.incrementAndGet();
-          return insertLoop(pool, done, end);
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            finished.fail(ar.cause());
+          } else {
+            done.incrementAndGet();
+            insertRound(pool, done, end, finished);
+          }
         });
   }
 
@@ -112,16 +129,28 @@ public final class Ceiling {
     return done.get() / (double) seconds;
   }
 
+  /** As {@link #insertLoop}: rounds chained by handlers, not by nested futures. */
   private static Future<Void> httpLoop(HttpClient client, AtomicLong done, long end) {
+    Promise<Void> finished = Promise.promise();
+    httpRound(client, done, end, finished);
+    return finished.future();
+  }
+
+  private static void httpRound(HttpClient client, AtomicLong done, long end, Promise<Void> finished) {
     if (System.nanoTime() >= end) {
-      return Future.succeededFuture();
+      finished.complete();
+      return;
     }
-    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/"))
+    client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/"))
         .compose(req -> req.send("{\"amount\":\"12.50\"}"))
         .compose(resp -> resp.body())
-        .compose(b -> {
-          done.incrementAndGet();
-          return httpLoop(client, done, end);
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            finished.fail(ar.cause());
+          } else {
+            done.incrementAndGet();
+            httpRound(client, done, end, finished);
+          }
         });
   }
 
