@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import me.flashapp.gateway.async.Loops;
 import me.flashapp.gateway.bitcoin.BitcoinParseException;
 import me.flashapp.gateway.bitcoin.BlockHeader;
 import me.flashapp.gateway.bitcoin.RawTx;
@@ -252,35 +253,41 @@ public final class ChainListener {
 
   /** Disconnects our tip while the node does not have it at that height. */
   private Future<Void> rewind(BitcoindRpc.ChainInfo info) {
-    ChainRepository.BlockRef pos = processor.position();
-    if (pos.height() < 0) {
-      return Future.succeededFuture();
-    }
-    Future<String> nodeHash = pos.height() > info.blocks() ? Future.succeededFuture(null) : rpc.getBlockHash(pos.height());
-    return nodeHash.compose(h -> pos.hash().equals(h) ? Future.succeededFuture()
-        : processor.disconnectTip(rpc).compose(v -> rewind(info)));
-  }
-
-  private Future<Void> forward(int tip) {
-    ChainRepository.BlockRef pos = processor.position();
-    if (stopped || pos.height() >= tip) {
-      return Future.succeededFuture();
-    }
-    int next = pos.height() + 1;
-    return rpc.getBlockHash(next).compose(rpc::getBlock).compose(bytes -> {
-      BlockHeader header;
-      try {
-        header = BlockHeader.parse(bytes, 0);
-      } catch (BitcoinParseException e) {
-        return Future.failedFuture(new BitcoindRpc.RpcException("getblock: " + e.getMessage()));
-      }
-      if (!header.prevHashHex().equals(pos.hash())) {
-        // The node reorganized while we were scanning: the next sync walks back.
-        requestSync();
+    return Loops.repeat(() -> {
+      ChainRepository.BlockRef pos = processor.position();
+      if (pos.height() < 0) {
         return Future.succeededFuture(false);
       }
-      return processor.connect(bytes, next).map(true);
-    }).compose(more -> more ? forward(tip) : Future.succeededFuture());
+      Future<String> nodeHash = pos.height() > info.blocks() ? Future.succeededFuture(null)
+          : rpc.getBlockHash(pos.height());
+      return nodeHash.compose(h -> pos.hash().equals(h) ? Future.succeededFuture(false)
+          : processor.disconnectTip(rpc).map(true));
+    });
+  }
+
+  /** Connects the node's blocks after our position up to {@code tip}, one at a time. */
+  private Future<Void> forward(int tip) {
+    return Loops.repeat(() -> {
+      ChainRepository.BlockRef pos = processor.position();
+      if (stopped || pos.height() >= tip) {
+        return Future.succeededFuture(false);
+      }
+      int next = pos.height() + 1;
+      return rpc.getBlockHash(next).compose(rpc::getBlock).compose(bytes -> {
+        BlockHeader header;
+        try {
+          header = BlockHeader.parse(bytes, 0);
+        } catch (BitcoinParseException e) {
+          return Future.failedFuture(new BitcoindRpc.RpcException("getblock: " + e.getMessage()));
+        }
+        if (!header.prevHashHex().equals(pos.hash())) {
+          // The node reorganized while we were scanning: the next sync walks back.
+          requestSync();
+          return Future.succeededFuture(false);
+        }
+        return processor.connect(bytes, next).map(true);
+      });
+    });
   }
 
   /** Reads mempool transactions we have not seen; payments neither in a block nor in the mempool were dropped. */

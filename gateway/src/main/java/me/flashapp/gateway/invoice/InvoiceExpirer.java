@@ -3,7 +3,9 @@ package me.flashapp.gateway.invoice;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.Iterator;
 import java.util.List;
+import me.flashapp.gateway.async.Loops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,24 +52,35 @@ public final class InvoiceExpirer {
 
   /** Expires everything due now; completes with how many invoices changed status. */
   public Future<Integer> sweep() {
-    return InvoiceRepository.dueForExpiry(pool, invoices.clock().instant(), BATCH).compose(ids -> {
-      if (ids.isEmpty()) {
-        return Future.succeededFuture(0);
-      }
-      return expireAll(ids, 0, 0).compose(n -> ids.size() == BATCH && n > 0 ? sweep().map(m -> n + m) : Future.succeededFuture(n));
-    });
+    int[] changed = {0};
+    return Loops.repeat(() -> InvoiceRepository.dueForExpiry(pool, invoices.clock().instant(), BATCH)
+        .compose(ids -> expireAll(ids).map(n -> {
+          changed[0] += n;
+          // a full batch may have more behind it; a batch where nothing changed would repeat forever
+          return ids.size() == BATCH && n > 0;
+        }))).map(v -> changed[0]);
   }
 
-  private Future<Integer> expireAll(List<String> ids, int index, int changed) {
-    if (index == ids.size()) {
-      return Future.succeededFuture(changed);
-    }
-    return invoices.reevaluate(ids.get(index))
-        .map(inv -> inv != null && inv.status() != InvoiceStatus.New ? 1 : 0)
-        .recover(err -> {
-          LOG.warn("could not expire invoice {}: {}", ids.get(index), err.toString());
-          return Future.succeededFuture(0);
-        })
-        .compose(c -> expireAll(ids, index + 1, changed + c));
+  /** Re-evaluates each invoice in turn; one that fails is logged and skipped. Yields how many changed. */
+  private Future<Integer> expireAll(List<String> ids) {
+    Iterator<String> next = ids.iterator();
+    int[] changed = {0};
+    return Loops.repeat(() -> {
+      if (!next.hasNext()) {
+        return Future.succeededFuture(false);
+      }
+      String id = next.next();
+      return invoices.reevaluate(id)
+          .map(inv -> {
+            if (inv != null && inv.status() != InvoiceStatus.New) {
+              changed[0]++;
+            }
+            return true;
+          })
+          .recover(err -> {
+            LOG.warn("could not expire invoice {}: {}", id, err.toString());
+            return Future.succeededFuture(true);
+          });
+    }).map(v -> changed[0]);
   }
 }
