@@ -7,6 +7,10 @@ import java.util.Objects;
 import me.flashapp.gateway.bitcoin.Bech32;
 import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.crypto.ECKey;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
  * BOLT #11 invoice codec: {@link #decode} parses and checks the signature, {@link #encode} signs.
@@ -27,6 +31,7 @@ public final class Bolt11 {
   private static final long MSAT_PER_BTC = 100_000_000_000L;
   private static final BigInteger CURVE_N = ECKey.ecDomainParameters().getN();
   private static final BigInteger HALF_N = CURVE_N.shiftRight(1);
+  private static final FixedPointCombMultiplier BASE_MULTIPLIER = new FixedPointCombMultiplier();
 
   private Bolt11() {}
 
@@ -184,21 +189,39 @@ public final class Bolt11 {
     return Sha256Hash.hash(message);
   }
 
+  /**
+   * ECDSA over secp256k1 with an RFC 6979 nonce and low S, exactly as bitcoinj's
+   * {@link ECKey#sign} (so the spec's examples still come out byte for byte), but computing the
+   * recovery id from the nonce point R instead of trying up to four public-key recoveries: bit 0 is
+   * R.y's parity, bit 1 says R.x overflowed n, and making S low flips the parity. One point
+   * multiplication instead of up to nine; the LND simulator signs one invoice per AddInvoice.
+   */
   private static byte[] sign(ECKey key, byte[] hash) {
-    Sha256Hash h = Sha256Hash.wrap(hash);
-    ECKey.ECDSASignature sig = key.sign(h); // RFC 6979 nonce, canonicalised to low S
-    byte[] pub = key.getPubKeyPoint().getEncoded(true);
-    for (int recId = 0; recId < 4; recId++) {
-      ECKey recovered = ECKey.recoverFromSignature(recId, sig, h, true);
-      if (recovered != null && Arrays.equals(recovered.getPubKey(), pub)) {
-        byte[] out = new byte[65];
-        copy32(sig.r, out, 0);
-        copy32(sig.s, out, 32);
-        out[64] = (byte) recId;
-        return out;
+    BigInteger d = key.getPrivKey();
+    HMacDSAKCalculator nonces = new HMacDSAKCalculator(new SHA256Digest());
+    nonces.init(CURVE_N, d, hash);
+    BigInteger e = new BigInteger(1, hash);
+    while (true) {
+      BigInteger k = nonces.nextK();
+      ECPoint point = BASE_MULTIPLIER.multiply(ECKey.ecDomainParameters().getG(), k).normalize();
+      BigInteger x = point.getAffineXCoord().toBigInteger();
+      BigInteger r = x.mod(CURVE_N);
+      BigInteger s = r.signum() == 0 ? BigInteger.ZERO
+          : k.modInverse(CURVE_N).multiply(e.add(d.multiply(r))).mod(CURVE_N);
+      if (s.signum() == 0) {
+        continue; // as RFC 6979 says: take the next k
       }
+      int recId = (point.getAffineYCoord().testBitZero() ? 1 : 0) | (x.compareTo(CURVE_N) >= 0 ? 2 : 0);
+      if (s.compareTo(HALF_N) > 0) {
+        s = CURVE_N.subtract(s);
+        recId ^= 1;
+      }
+      byte[] out = new byte[65];
+      copy32(r, out, 0);
+      copy32(s, out, 32);
+      out[64] = (byte) recId;
+      return out;
     }
-    throw new IllegalStateException("no recovery id reproduces the signing key");
   }
 
   /** Verifies against {@code n} if given, else recovers; returns the payee's compressed key. */

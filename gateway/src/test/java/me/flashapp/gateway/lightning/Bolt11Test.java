@@ -38,6 +38,27 @@ class Bolt11Test {
     return Arrays.copyOfRange(Base58.decodeChecked(address), 1, 21);
   }
 
+  /**
+   * The recovery id is computed from the nonce point, not found by trial recovery: over many keys
+   * and messages, a reader recovering the payee from the signature must find the signer every time
+   * (both parities of R.y occur, and low-S flips half of them).
+   */
+  @Test
+  void everySignatureRecoversItsSigner() {
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 200; i++) {
+      byte[] priv = new byte[32];
+      random.nextBytes(priv);
+      priv[0] &= 0x7f; // below the curve order
+      priv[31] |= 1;
+      ECKey key = ECKey.fromPrivate(priv);
+      byte[] hash = new byte[32];
+      random.nextBytes(hash);
+      String invoice = mainnet().amountMsat(1_000L * (i + 1)).paymentHash(hash).description("r" + i).sign(key);
+      assertThat(Bolt11.decode(invoice).payeeNodeKey()).as("invoice %d", i).isEqualTo(key.getPubKey());
+    }
+  }
+
   @Test
   void donationAnyAmount() {
     Bolt11Invoice inv = Bolt11.decode(DONATION);
