@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's SubscribeInvoices stream. Settled invoices become payments (exactly once, by payment
- * hash) through {@link Settlement}. The add/settle index is persisted after each event is applied,
- * so a reconnect or restart resumes where it stopped; on every (re)connect the open invoices are
+ * hash) through {@link Settlement}. The add/settle index is persisted with each settlement it
+ * covers (in its transaction) and lazily for events that record nothing, so a reconnect or restart
+ * resumes where it stopped; on every (re)connect the open invoices are
  * also looked up one by one, because LND replays nothing for an index of 0 and a payment may land
  * between our last event and the new subscription.
  *
@@ -54,6 +56,9 @@ public final class LightningListener {
   private long settleIndex;
   private long backoffMillis = 250;
   private long retryTimer = -1;
+  private long flushTimer = -1;
+  private boolean positionDirty;
+  private boolean flushing;
   private boolean stopped;
   private volatile String state = "starting";
   private volatile String lastError;
@@ -75,6 +80,7 @@ public final class LightningListener {
           Row r = rows.iterator().next();
           addIndex = r.getLong(0);
           settleIndex = r.getLong(1);
+          flushTimer = vertx.setPeriodic(1000, id -> flushPosition());
           connect();
           return null;
         });
@@ -125,40 +131,68 @@ public final class LightningListener {
     });
   }
 
+  /**
+   * A settle event commits its payment and the stream position in one transaction: one commit per
+   * settlement, and a restart resumes after exactly what was recorded. Other events (an invoice
+   * added, cancelled) record nothing, so replaying them is harmless: their index is kept in memory
+   * and persisted by {@link #flushPosition} at most once a second, not by a commit per AddInvoice.
+   */
   private Future<Void> apply(Invoice inv) {
-    Future<Void> done = inv.getState() == Invoice.InvoiceState.SETTLED ? settled(inv) : Future.succeededFuture();
-    return done.compose(v -> {
-      long add = Math.max(addIndex, inv.getAddIndex());
-      long settle = Math.max(settleIndex, inv.getSettleIndex());
-      if (add == addIndex && settle == settleIndex) {
-        return Future.succeededFuture();
-      }
-      return pool.preparedQuery(ADVANCE).execute(Tuple.of(client.node(), add, settle, now())).map(rs -> {
-        addIndex = Math.max(addIndex, add);
-        settleIndex = Math.max(settleIndex, settle);
-        return null;
-      });
-    });
+    long add = Math.max(addIndex, inv.getAddIndex());
+    long settle = Math.max(settleIndex, inv.getSettleIndex());
+    if (inv.getState() != Invoice.InvoiceState.SETTLED) {
+      positionDirty |= add != addIndex || settle != settleIndex;
+      addIndex = add;
+      settleIndex = settle;
+      return Future.succeededFuture();
+    }
+    return pool.withTransaction(tx -> settled(tx, inv)
+            .compose(v -> tx.preparedQuery(ADVANCE).execute(Tuple.of(client.node(), add, settle, now()))))
+        .map(rs -> {
+          addIndex = Math.max(addIndex, add);
+          settleIndex = Math.max(settleIndex, settle);
+          return null;
+        });
+  }
+
+  /** Persists the in-memory position if events that recorded nothing moved it. */
+  private void flushPosition() {
+    if (!positionDirty || flushing) {
+      return;
+    }
+    positionDirty = false;
+    flushing = true;
+    pool.preparedQuery(ADVANCE).execute(Tuple.of(client.node(), addIndex, settleIndex, now()))
+        .onComplete(ar -> {
+          flushing = false;
+          if (ar.failed()) {
+            positionDirty = true; // try again next time; a lost flush only means a longer replay
+          }
+        });
   }
 
   /** Records a settled LND invoice as a payment toward its gateway invoice (no-op if not ours or already recorded). */
   Future<Void> settled(Invoice inv) {
+    return pool.withTransaction(tx -> settled(tx, inv));
+  }
+
+  private Future<Void> settled(SqlConnection tx, Invoice inv) {
     String hash = HexFormat.of().formatHex(inv.getRHash().toByteArray());
-    return pool.preparedQuery(FIND).execute(Tuple.of(hash)).compose(rows -> {
+    return tx.preparedQuery(FIND).execute(Tuple.of(hash)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture();
       }
       String invoiceId = rows.iterator().next().getString("invoice_id");
       long sats = inv.getAmtPaidMsat() / 1000; // msat below a sat are not the merchant's to count
       if (sats <= 0) {
-        return pool.preparedQuery(SET_STATE).execute(Tuple.of(hash, "settled")).mapEmpty();
+        return tx.preparedQuery(SET_STATE).execute(Tuple.of(hash, "settled")).mapEmpty();
       }
       Instant at = inv.getSettleDate() > 0 ? Instant.ofEpochSecond(inv.getSettleDate()) : clock.instant();
       String details = new JsonObject().put("preimage", HexFormat.of().formatHex(inv.getRPreimage().toByteArray()))
           .put("amountPaidMsat", inv.getAmtPaidMsat()).encode();
-      return settlement.record(new DetectedPayment(LightningPaymentHandler.ID, hash, invoiceId, sats, PaymentFact.FINAL,
-              at, inv.getPaymentRequest(), details))
-          .compose(isNew -> pool.preparedQuery(SET_STATE).execute(Tuple.of(hash, "settled")))
+      return settlement.record(tx, new DetectedPayment(LightningPaymentHandler.ID, hash, invoiceId, sats,
+              PaymentFact.FINAL, at, inv.getPaymentRequest(), details))
+          .compose(isNew -> tx.preparedQuery(SET_STATE).execute(Tuple.of(hash, "settled")))
           .mapEmpty();
     });
   }
@@ -220,6 +254,9 @@ public final class LightningListener {
     state = "stopped";
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);
+    }
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
     }
     if (stream != null) {
       stream.cancel();
