@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 import me.flashapp.gateway.api.Auth;
 import me.flashapp.gateway.api.InvoicesHandler;
@@ -13,6 +14,7 @@ import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.card.CardTaps;
 import me.flashapp.gateway.db.Database;
 import me.flashapp.gateway.events.EventDispatcher;
+import me.flashapp.gateway.events.PublishedEvent;
 import me.flashapp.gateway.pos.CheckoutStatus;
 import me.flashapp.gateway.pos.PosCardPayments;
 import me.flashapp.gateway.pos.PosHub;
@@ -53,6 +55,11 @@ public final class EventsWiring {
     dispatcher.addHook(new WebhookQueue(clock));
     this.checkout = new CheckoutStatus(vertx, pool, hub);
     dispatcher.addListener(events -> webhooks.wake());
+  }
+
+  /** Another consumer of published events (after the POS hub and the webhook sender). */
+  void addListener(Consumer<List<PublishedEvent>> listener) {
+    dispatcher.addListener(listener);
   }
 
   /** Routes to add to every HTTP verticle's router. */

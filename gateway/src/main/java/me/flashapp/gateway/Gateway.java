@@ -42,6 +42,7 @@ import me.flashapp.gateway.invoice.InvoiceExpirer;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.PaymentMethods;
 import me.flashapp.gateway.lightning.Lightning;
+import me.flashapp.gateway.lightning.SettleLatency;
 import me.flashapp.gateway.money.StaticRateProvider;
 import me.flashapp.gateway.settlement.Settlement;
 import me.flashapp.gateway.store.StoreCache;
@@ -149,6 +150,10 @@ public final class Gateway {
 
     // Settlement events: outbox dispatcher, POS hub (WebSocket), webhooks, checkout status.
     var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock, cardTaps);
+    // tests start without Prometheus; the timer then still runs, unexported
+    var settleLatency = new SettleLatency(registry != null ? registry
+        : new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    events.addListener(settleLatency::published);
     var eventRoutes = events.routes();
 
     boolean devnet = config.devnetChain() || config.devnetLightning();
@@ -183,7 +188,7 @@ public final class Gateway {
       chain.stop();
     };
     return startChain(vertx, config, chain, devChain)
-        .compose(v -> Lightning.start(vertx, config, pool, invoices, methods, clock))
+        .compose(v -> Lightning.start(vertx, config, pool, invoices, methods, clock, settleLatency))
         .compose(ln -> events.start().map(ln))
         .compose(ln -> cardMoney.start(ln).map(ln))
         .compose(ln -> {

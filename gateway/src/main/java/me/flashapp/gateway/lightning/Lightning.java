@@ -29,23 +29,25 @@ public final class Lightning {
   private final List<LightningListener> listeners = new CopyOnWriteArrayList<>();
   private LndNodes nodes;
   private Payouts payouts;
+  private final SettleLatency latency;
   private long timer = -1;
   private boolean sweeping;
 
-  private Lightning(Vertx vertx, LndSimulator simulator) {
+  private Lightning(Vertx vertx, LndSimulator simulator, SettleLatency latency) {
     this.vertx = vertx;
+    this.latency = latency;
     this.simulator = simulator;
   }
 
   /** Starts everything and registers {@code BTC-LN} with {@code methods}. LND being down is not fatal. */
   public static Future<Lightning> start(Vertx vertx, GatewayConfig config, Pool pool, InvoiceService invoices,
-                                        PaymentMethods methods, Clock clock) {
+                                        PaymentMethods methods, Clock clock, SettleLatency latency) {
     Bolt11Network network = Bolt11Network.valueOf(config.network().name());
     Future<LndSimulator> sim = config.devnetLightning()
         ? vertx.executeBlocking(() -> LndSimulator.start(config.dataDir().resolve("devnet-lnd"), network, clock))
         : Future.succeededFuture(null);
     return sim.compose(s -> {
-      Lightning ln = new Lightning(vertx, s);
+      Lightning ln = new Lightning(vertx, s, latency);
       Future<LndEndpoint> internal = s != null
           ? LndEndpoint.internal(vertx, s.grpcUrl(), s.macaroonPath().toString(), s.certPath().toString())
           : LndEndpoint.internal(vertx, config.lndGrpcUrl(), config.lndMacaroonPath(), config.lndTlsCertPath());
@@ -92,7 +94,7 @@ public final class Lightning {
   }
 
   private Future<Void> listen(Pool pool, Settlement settlement, Clock clock, LndClient client) {
-    LightningListener l = new LightningListener(vertx, pool, settlement, clock, client);
+    LightningListener l = new LightningListener(vertx, pool, settlement, clock, client, latency);
     listeners.add(l);
     return l.start().onFailure(err -> LOG.warn("LND {}: listener did not start: {}", client.node(), err.getMessage()));
   }

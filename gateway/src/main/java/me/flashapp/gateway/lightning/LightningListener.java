@@ -50,6 +50,7 @@ public final class LightningListener {
   private final Settlement settlement;
   private final Clock clock;
   private final LndClient client;
+  private final SettleLatency latency;
   private LndClient.Stream stream;
   private Future<Void> tail = Future.succeededFuture();
   private long addIndex;
@@ -64,8 +65,10 @@ public final class LightningListener {
   private volatile String lastError;
   private volatile int connects;
 
-  public LightningListener(Vertx vertx, Pool pool, Settlement settlement, Clock clock, LndClient client) {
+  public LightningListener(Vertx vertx, Pool pool, Settlement settlement, Clock clock, LndClient client,
+                           SettleLatency latency) {
     this.vertx = vertx;
+    this.latency = latency;
     this.pool = pool;
     this.settlement = settlement;
     this.clock = clock;
@@ -120,7 +123,8 @@ public final class LightningListener {
   }
 
   private void onInvoice(Invoice inv) {
-    tail = tail.compose(v -> apply(inv)).recover(err -> {
+    long arrived = System.nanoTime();
+    tail = tail.compose(v -> apply(inv, arrived)).recover(err -> {
       // Not advancing the index on failure: the event replays after the reconnect this forces.
       LOG.warn("LND {}: could not apply invoice event: {}", client.node(), err.toString());
       if (stream != null) {
@@ -137,7 +141,7 @@ public final class LightningListener {
    * added, cancelled) record nothing, so replaying them is harmless: their index is kept in memory
    * and persisted by {@link #flushPosition} at most once a second, not by a commit per AddInvoice.
    */
-  private Future<Void> apply(Invoice inv) {
+  private Future<Void> apply(Invoice inv, long arrivedNanos) {
     long add = Math.max(addIndex, inv.getAddIndex());
     long settle = Math.max(settleIndex, inv.getSettleIndex());
     if (inv.getState() != Invoice.InvoiceState.SETTLED) {
@@ -146,7 +150,7 @@ public final class LightningListener {
       settleIndex = settle;
       return Future.succeededFuture();
     }
-    return pool.withTransaction(tx -> settled(tx, inv)
+    return pool.withTransaction(tx -> settled(tx, inv, arrivedNanos)
             .compose(v -> tx.preparedQuery(ADVANCE).execute(Tuple.of(client.node(), add, settle, now()))))
         .map(rs -> {
           addIndex = Math.max(addIndex, add);
@@ -173,16 +177,23 @@ public final class LightningListener {
 
   /** Records a settled LND invoice as a payment toward its gateway invoice (no-op if not ours or already recorded). */
   Future<Void> settled(Invoice inv) {
-    return pool.withTransaction(tx -> settled(tx, inv));
+    return pool.withTransaction(tx -> settled(tx, inv, null));
   }
 
-  private Future<Void> settled(SqlConnection tx, Invoice inv) {
+  /**
+   * {@code arrivedNanos}: {@link System#nanoTime} when the stream delivered the notification, for
+   * {@link SettleLatency}; null when not from the stream (nanoTime may be negative: no sentinel).
+   */
+  private Future<Void> settled(SqlConnection tx, Invoice inv, Long arrivedNanos) {
     String hash = HexFormat.of().formatHex(inv.getRHash().toByteArray());
     return tx.preparedQuery(FIND).execute(Tuple.of(hash)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture();
       }
       String invoiceId = rows.iterator().next().getString("invoice_id");
+      if (arrivedNanos != null && latency != null) {
+        latency.notified(invoiceId, arrivedNanos);
+      }
       long sats = inv.getAmtPaidMsat() / 1000; // msat below a sat are not the merchant's to count
       if (sats <= 0) {
         return tx.preparedQuery(SET_STATE).execute(Tuple.of(hash, "settled")).mapEmpty();

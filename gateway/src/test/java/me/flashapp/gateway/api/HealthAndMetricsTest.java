@@ -108,4 +108,26 @@ class HealthAndMetricsTest {
     assertThat(r.header("Content-Type")).startsWith("text/plain");
     assertThat(r.body()).contains("vertx_http_server_requests").contains("jvm_memory_used_bytes");
   }
+
+  /** The gateway-internal Lightning figure of issue 4 (settle notification -> InvoiceSettled published). */
+  @Test
+  void aLightningSettlementIsTimedFromNotificationToPublication() {
+    String store = http.post("/api/v1/stores", "{\"name\":\"timed\"}", ADMIN).json().getString("id");
+    String invoice = http.post("/api/v1/stores/" + store + "/invoices", "{\"amount\":\"2100\",\"currency\":\"SATS\"}",
+        ADMIN).json().getString("id");
+    String bolt11 = http.get("/api/v1/stores/" + store + "/invoices/" + invoice + "/payment-methods", ADMIN).array()
+        .stream().map(o -> (JsonObject) o).filter(o -> "BTC-LN".equals(o.getString("paymentMethodId")))
+        .findFirst().orElseThrow().getString("destination");
+    assertThat(http.post("/api/v1/dev/lightning/pay", new JsonObject().put("paymentRequest", bolt11).encode(), ADMIN)
+        .status()).isEqualTo(200);
+    java.util.regex.Pattern timedOnce = java.util.regex.Pattern.compile(
+        "gateway_lightning_settle_publish_seconds_count(\\{[^}]*\\})? 1(\\.0)?\\n");
+    String metrics = me.flashapp.gateway.testing.Eventually.get("settlement timed", () -> {
+      String body = http.get("/metrics", null).body();
+      return timedOnce.matcher(body).find() ? body : null;
+    });
+    assertThat(metrics).containsPattern("gateway_lightning_settle_publish_seconds\\{[^}]*quantile=\"0.99\"");
+    assertThat(http.get("/api/v1/stores/" + store + "/invoices/" + invoice, ADMIN).json().getString("status"))
+        .isEqualTo("Settled");
+  }
 }

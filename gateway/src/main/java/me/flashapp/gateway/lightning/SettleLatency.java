@@ -1,0 +1,57 @@
+package me.flashapp.gateway.lightning;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import me.flashapp.gateway.events.EventType;
+import me.flashapp.gateway.events.PublishedEvent;
+
+/**
+ * How long a Lightning settlement takes inside the gateway: from LND's settle notification
+ * reaching the listener's context to the invoice's {@code InvoiceSettled} event being published
+ * (its settlement transaction committed, the event numbered and handed to the POS hub and the
+ * webhook queue). Exposed at {@code /metrics} as {@code gateway_lightning_settle_publish_seconds}
+ * with p50/p90/p99/p99.9 over a two-minute window; the load generator's end-to-end settlement
+ * latency adds the simulator, the dev endpoint and the terminal's socket to this.
+ */
+public final class SettleLatency {
+  /** Notifications whose invoice never settles (a partial payment) must not pile up forever. */
+  static final int MAX_PENDING = 100_000;
+  private final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>();
+  private final Timer timer;
+
+  public SettleLatency(MeterRegistry registry) {
+    this.timer = Timer.builder("gateway.lightning.settle.publish")
+        .description("LND settle notification received -> InvoiceSettled event published")
+        .publishPercentiles(0.5, 0.9, 0.99, 0.999)
+        .register(registry);
+  }
+
+  /** The settle notification of a payment toward {@code invoiceId} arrived at {@code nanoTime}. */
+  void notified(String invoiceId, long nanoTime) {
+    if (pending.size() >= MAX_PENDING) {
+      pending.clear();
+    }
+    pending.putIfAbsent(invoiceId, nanoTime);
+  }
+
+  /** Dispatcher listener: times each published InvoiceSettled that a notification led to. */
+  public void published(List<PublishedEvent> events) {
+    long now = System.nanoTime();
+    for (PublishedEvent e : events) {
+      if (e.invoiceId() != null && EventType.InvoiceSettled.name().equals(e.type())) {
+        Long since = pending.remove(e.invoiceId());
+        if (since != null) {
+          timer.record(now - since, TimeUnit.NANOSECONDS);
+        }
+      }
+    }
+  }
+
+  /** Settlements timed so far (for tests and the health page). */
+  public long count() {
+    return timer.count();
+  }
+}
