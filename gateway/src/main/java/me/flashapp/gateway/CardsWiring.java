@@ -34,8 +34,6 @@ import me.flashapp.gateway.settlement.Settlement;
  * handlers are built, so the payouts service is reached through a reference set at start.
  */
 public final class CardsWiring {
-  /** How often stores past their settlement threshold are paid out. */
-  static final long SETTLEMENT_CHECK_MILLIS = 60_000;
   private final AtomicReference<Lightning> lightning = new AtomicReference<>();
   private final CardWithdrawals withdrawals;
   private final BoltCardLnurl lnurl;
@@ -44,6 +42,7 @@ public final class CardsWiring {
   private final MerchantSettlements settlements;
   private final SettlementsHandler settlementsHandler;
   private final Vertx vertx;
+  private final long settlementIntervalMillis;
   private long timer = -1;
 
   CardsWiring(Vertx vertx, GatewayConfig config, Pool pool, CardIssuer issuer, CardTaps taps, Settlement settlement,
@@ -60,6 +59,7 @@ public final class CardsWiring {
     this.settlements = new MerchantSettlements(pool, pulls, clock);
     this.settlementsHandler = new SettlementsHandler(settlements);
     this.vertx = vertx;
+    this.settlementIntervalMillis = config.settlementIntervalSeconds() * 1_000L;
   }
 
   /**
@@ -91,7 +91,7 @@ public final class CardsWiring {
   Future<Void> start(Lightning ln) {
     lightning.set(ln);
     return withdrawals.resume().compose(v -> pulls.resume())
-        .onSuccess(v -> timer = settlements.schedule(vertx, SETTLEMENT_CHECK_MILLIS));
+        .onSuccess(v -> timer = settlements.schedule(vertx, settlementIntervalMillis));
   }
 
   /** Stops the periodic settlement check. */

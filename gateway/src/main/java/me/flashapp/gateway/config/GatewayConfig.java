@@ -49,7 +49,9 @@ public record GatewayConfig(
     boolean webhookAllowPrivateUrls,
     // POS WebSocket: ping interval (silent for twice this → close 4002) and frames queued for a slow reader (→ 4008)
     int posPingMillis,
-    int posMaxQueue) {
+    int posMaxQueue,
+    // merchant settlement: how often stores whose balance reached their threshold are paid out
+    int settlementIntervalSeconds) {
 
   /** Defaults in code; a file and the environment override them. */
   static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -67,7 +69,8 @@ public record GatewayConfig(
       // 10 s, 1 min, then 10 min six times (Greenfield's schedule); tests shorten it
       Map.entry("webhookRetrySchedule", "10000,60000,600000,600000,600000,600000,600000,600000"),
       Map.entry("posPingMillis", "30000"),
-      Map.entry("posMaxQueue", "10000"));
+      Map.entry("posMaxQueue", "10000"),
+      Map.entry("settlementIntervalSeconds", "60"));
 
   private static final Set<String> KEYS = Set.of(
       "httpPort", "httpHost", "httpInstances", "dataDir", "network", "databaseUrl", "databasePoolSize",
@@ -76,6 +79,7 @@ public record GatewayConfig(
       "bitcoindZmqRawtx", "bitcoindZmqRawblock", "bitcoindZmqSequence",
       "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath", "lndPayoutMaxFeePpm", "lndPayoutTimeoutSeconds",
       "cardMasterKey", "webhookRetrySchedule", "webhookAllowPrivateUrls", "posPingMillis", "posMaxQueue",
+      "settlementIntervalSeconds",
       // read by logback.xml straight from the environment
       "logLevel", "httpLogLevel");
 
@@ -125,7 +129,8 @@ public record GatewayConfig(
             : r.network() == Network.REGTEST,
         r.integer("posPingMillis", 100, 3_600_000),
         // at least two replay pages (500 frames each are queued at once for a terminal catching up)
-        r.integer("posMaxQueue", 1_000, 1_000_000));
+        r.integer("posMaxQueue", 1_000, 1_000_000),
+        r.integer("settlementIntervalSeconds", 1, 86_400));
     config.validate();
     return config;
   }
@@ -163,7 +168,7 @@ public record GatewayConfig(
         bootstrapApiKey, publicUrl, rates, expirySweepMillis, shutdownGraceMillis, bitcoindRpcUrl, bitcoindRpcUser,
         bitcoindRpcPassword, bitcoindRpcCookieFile, bitcoindZmqRawtx, bitcoindZmqRawblock, bitcoindZmqSequence,
         lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, lndPayoutMaxFeePpm, lndPayoutTimeoutSeconds, cardMasterKey,
-        webhookRetrySchedule, webhookAllowPrivateUrls, posPingMillis, posMaxQueue);
+        webhookRetrySchedule, webhookAllowPrivateUrls, posPingMillis, posMaxQueue, settlementIntervalSeconds);
   }
 
   @Override

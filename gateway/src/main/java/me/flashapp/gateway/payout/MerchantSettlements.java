@@ -1,12 +1,16 @@
 package me.flashapp.gateway.payout;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import me.flashapp.gateway.ledger.Accounts;
 import me.flashapp.gateway.ledger.Ledger;
 import org.slf4j.Logger;
@@ -27,7 +31,7 @@ public final class MerchantSettlements {
   static final String FIND = "SELECT store_id, destination, threshold_sats FROM store_settlement_configs WHERE store_id = $1";
   static final String DUE = "SELECT c.store_id, c.destination, c.threshold_sats FROM store_settlement_configs c"
       + " JOIN ledger_accounts a ON a.account = 'store:' || c.store_id"
-      + " WHERE c.threshold_sats IS NOT NULL AND a.balance >= c.threshold_sats";
+      + " WHERE c.threshold_sats IS NOT NULL AND a.balance >= c.threshold_sats ORDER BY c.updated_at, c.store_id";
 
   /** A store's settlement destination; {@code thresholdSats} null = only on request. */
   public record Config(String storeId, String destination, Long thresholdSats) {}
@@ -68,23 +72,45 @@ public final class MerchantSettlements {
     });
   }
 
-  /** Settles every store whose balance reached its threshold; one pass at a time on this node. */
+  /**
+   * Settles every store whose balance reached its threshold, one after another (oldest
+   * configuration first); a store that fails is logged and the pass goes on with the next. One
+   * pass at a time on this node.
+   */
   public Future<Void> settleDue() {
     if (running) {
       return Future.succeededFuture();
     }
     running = true;
     return pool.preparedQuery(DUE).execute().compose(rows -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (Row r : rows) {
-        Config c = config(r);
-        chain = chain.compose(v -> settle(c.storeId()).<Void>mapEmpty().recover(err -> {
-          LOG.warn("settlement of store {} failed: {}", c.storeId(), err.getMessage());
-          return Future.succeededFuture();
-        }));
-      }
-      return chain;
+      List<String> due = new ArrayList<>();
+      rows.forEach(r -> due.add(r.getString("store_id")));
+      Promise<Void> done = Promise.promise();
+      settleEach(due.iterator(), done);
+      return done.future();
     }).onComplete(ar -> running = false);
+  }
+
+  // Each store starts from the previous one's completion handler rather than from a chain of
+  // composed futures built up front, whose depth would grow with the number of stores due.
+  private void settleEach(Iterator<String> stores, Promise<Void> done) {
+    if (!stores.hasNext()) {
+      done.complete();
+      return;
+    }
+    String storeId = stores.next();
+    Future<PullPayments.Payout> settled;
+    try {
+      settled = settle(storeId);
+    } catch (RuntimeException e) {
+      settled = Future.failedFuture(e);
+    }
+    settled.onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("settlement of store {} failed: {}", storeId, ar.cause().getMessage());
+      }
+      settleEach(stores, done);
+    });
   }
 
   /** Runs {@link #settleDue} every {@code millis}; returns the timer id. */

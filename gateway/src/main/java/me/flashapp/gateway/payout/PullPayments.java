@@ -143,12 +143,27 @@ public final class PullPayments {
         .compose(p -> AWAITING_PAYMENT.equals(p.state()) ? pay(p) : Future.succeededFuture(p));
   }
 
-  /** A payout that is not part of a pull payment (merchant settlement), paid at once. */
+  /**
+   * A payout of {@code sats} from the store's balance that is not part of a pull payment (merchant
+   * settlement), paid at once; null, with nothing written, when the balance no longer holds
+   * {@code sats} (a concurrent settlement of the store took it).
+   *
+   * <p>Why this is safe under concurrency: the payout row and the debit of the store's account
+   * commit in one transaction, and the debit is the ledger's conditional update, which PostgreSQL
+   * applies under the account row's lock to the latest committed balance. So concurrent settlements
+   * of one store (HTTP requests, the periodic pass, other nodes) queue on that row; the first takes
+   * the balance, the others find too little, roll back their payout with their debit and answer
+   * null. A payout therefore exists only when its money left the store, and it is never left
+   * orphaned AwaitingPayment. (A lock taken before the destination is resolved would hold a
+   * connection, or the store's account, across an HTTP call to the merchant's wallet; the
+   * row lock is held only for the few statements of the transaction.)
+   */
   public Future<Payout> payNow(String storeId, String destination, long sats) {
     return destinations.resolve(destination, sats)
         .compose(resolved -> pool.withTransaction(tx -> insert(tx, storeId, null, destination, sats, resolved,
-            AWAITING_PAYMENT)))
-        .compose(this::pay);
+            AWAITING_PAYMENT).compose(p -> book(tx, p, clock.instant()).map(p))))
+        .compose(this::afterBooking, err -> err instanceof InsufficientFundsException
+            ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
   private Future<Payout> insert(SqlConnection tx, String storeId, String ppId, String destination, long sats,
@@ -184,19 +199,34 @@ public final class PullPayments {
    */
   Future<Payout> pay(Payout p) {
     Instant now = clock.instant();
-    boolean card = "card".equals(p.kind());
-    String to = card ? Accounts.card(p.cardId()) : Accounts.PAYOUTS_IN_FLIGHT;
-    return pool.withTransaction(tx -> tx.preparedQuery(MOVE)
-            .execute(Tuple.of(p.id(), AWAITING_PAYMENT, card ? COMPLETED : IN_PROGRESS, null, utc(now)))
-            .compose(rs -> rs.rowCount() != 1 ? Future.succeededFuture(false)
-                : Ledger.post(tx, Journal.transfer("payout:" + p.id(), card ? "payout-card" : "payout", null,
-                    Accounts.store(p.storeId()), to, p.amountSats()), now)))
+    return pool.withTransaction(tx -> book(tx, p, now))
         .recover(err -> err instanceof InsufficientFundsException
             ? pool.preparedQuery(MOVE).execute(Tuple.of(p.id(), AWAITING_PAYMENT, AWAITING_PAYMENT,
                 "insufficient-store-balance", utc(now))).map(false)
             : Future.failedFuture(err))
-        .compose(moved -> findPayout(pool, p.id()))
-        .compose(now2 -> IN_PROGRESS.equals(now2.state()) && !card ? send(now2) : Future.succeededFuture(now2));
+        .compose(moved -> afterBooking(p));
+  }
+
+  /**
+   * In the caller's transaction: moves an AwaitingPayment payout on (a card payout is then
+   * Completed, a Lightning one InProgress) and debits the store for it. False if the payout was not
+   * awaiting payment; fails with {@link InsufficientFundsException} if the store's balance is too
+   * low (the caller's transaction must roll back).
+   */
+  private Future<Boolean> book(SqlConnection tx, Payout p, Instant now) {
+    boolean card = "card".equals(p.kind());
+    String to = card ? Accounts.card(p.cardId()) : Accounts.PAYOUTS_IN_FLIGHT;
+    return tx.preparedQuery(MOVE).execute(Tuple.of(p.id(), AWAITING_PAYMENT, card ? COMPLETED : IN_PROGRESS, null,
+            utc(now)))
+        .compose(rs -> rs.rowCount() != 1 ? Future.succeededFuture(false)
+            : Ledger.post(tx, Journal.transfer("payout:" + p.id(), card ? "payout-card" : "payout", null,
+                Accounts.store(p.storeId()), to, p.amountSats()), now));
+  }
+
+  /** The payout as booked; a Lightning payout now InProgress is sent and returned as it ends. */
+  private Future<Payout> afterBooking(Payout p) {
+    return findPayout(pool, p.id()).compose(now -> IN_PROGRESS.equals(now.state()) && !"card".equals(now.kind())
+        ? send(now) : Future.succeededFuture(now));
   }
 
   private Future<Payout> send(Payout p) {

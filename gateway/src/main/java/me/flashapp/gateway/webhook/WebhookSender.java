@@ -39,8 +39,13 @@ public final class WebhookSender {
       + " d.next_attempt_at, w.url, w.secret, w.automatic_redelivery"
       + " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
       + " WHERE d.status = 'Pending' ORDER BY d.webhook_id, d.seq";
-  static final String RECORD = "UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1,"
-      + " next_attempt_at = $3, http_code = $4, error_message = $5, last_attempt_at = $6 WHERE id = $1";
+  // One statement, so an attempt's row in the log commits with the outcome it records on the
+  // delivery, or neither does; the attempt number is the delivery's count after this attempt.
+  static final String RECORD = "WITH d AS (UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1,"
+      + " next_attempt_at = $3, http_code = $4, error_message = $5, last_attempt_at = $6 WHERE id = $1"
+      + " RETURNING id, attempts, last_attempt_at, http_code, error_message)"
+      + " INSERT INTO webhook_delivery_attempts (delivery_id, attempt, attempted_at, http_code, error_message)"
+      + " SELECT id, attempts, last_attempt_at, http_code, error_message FROM d";
 
   private final Vertx vertx;
   private final Pool pool;

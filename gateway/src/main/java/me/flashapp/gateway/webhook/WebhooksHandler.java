@@ -44,6 +44,8 @@ public final class WebhooksHandler {
       + " is_redelivery, body, status, next_attempt_at, created_at)"
       + " SELECT $1, $2, d.event_id, d.original_delivery_id, TRUE, $4, 'Pending', $5, $5"
       + " FROM webhook_deliveries d WHERE d.id = $3";
+  static final String ATTEMPTS = "SELECT attempt, attempted_at, http_code, error_message FROM webhook_delivery_attempts"
+      + " WHERE delivery_id = $1 ORDER BY attempt";
   static final String PAYLOAD = "SELECT payload::text AS payload FROM outbox_events WHERE id = $1";
 
   private final Pool pool;
@@ -211,8 +213,15 @@ public final class WebhooksHandler {
     }).onFailure(ctx::fail);
   }
 
+  /** One delivery: the list's fields, with {@code attempts} as the log of every attempt, oldest first. */
   void delivery(RoutingContext ctx) {
-    findDelivery(ctx).onSuccess(r -> Reply.ok(deliveryJson(r)).send(ctx)).onFailure(ctx::fail);
+    findDelivery(ctx).compose(d -> pool.preparedQuery(ATTEMPTS).execute(Tuple.of(d.getString("id"))).map(rows -> {
+      JsonArray attempts = new JsonArray();
+      rows.forEach(a -> attempts.add(new JsonObject().put("attempt", a.getInteger("attempt"))
+          .put("timestamp", a.getOffsetDateTime("attempted_at").toEpochSecond())
+          .put("httpCode", a.getInteger("http_code")).put("errorMessage", a.getString("error_message"))));
+      return deliveryJson(d).put("attempts", attempts);
+    })).onSuccess(j -> Reply.ok(j).send(ctx)).onFailure(ctx::fail);
   }
 
   void request(RoutingContext ctx) {

@@ -57,6 +57,16 @@ final class CardFixture {
             PaymentFact.FINAL, gw.clock.instant(), "bcrt1qtest", null)))).isTrue();
   }
 
+  /** Brings {@code sats} into the store's ledger balance as customers do: a card topped up, then tapped to pay. */
+  void fundStore(String store, long sats) {
+    JsonObject card = issue(store, sats, sats);
+    CardSimulator sim = simulator(card);
+    topUp(store, card.getString("id"), sats);
+    String inv = invoice(store, sats).getString("id");
+    assertThat(TestGateway.await(gw.gateway().cardTaps().pay(new TapRequest(store, inv, sim.p(1), sim.c(1), null,
+        null))).isSettled()).isTrue();
+  }
+
   JsonObject invoice(String store, long sats) {
     Http.Response r = http.post("/api/v1/stores/" + store + "/invoices",
         new JsonObject().put("amount", Long.toString(sats)).put("currency", "SATS").encode(), ADMIN);

@@ -53,11 +53,16 @@ class CardLnurlTest {
 
   /** A BOLT11 of some other node, as a wallet would hand to the callback. */
   static String foreignInvoice(long msat, Bolt11Network network) {
+    return foreignInvoice(gw.clock, msat, network);
+  }
+
+  /** The same, dated by {@code clock} (the clock of the gateway that will pay it). */
+  static String foreignInvoice(java.time.Clock clock, long msat, Bolt11Network network) {
     byte[] hash = new byte[32];
     byte[] secret = new byte[32];
     RANDOM.nextBytes(hash);
     RANDOM.nextBytes(secret);
-    return Bolt11Builder.forNetwork(network).amountMsat(msat).timestamp(gw.clock.instant().getEpochSecond())
+    return Bolt11Builder.forNetwork(network).amountMsat(msat).timestamp(clock.instant().getEpochSecond())
         .paymentHash(hash).paymentSecret(secret).description("wallet").features(9, 14, 16).sign(new ECKey());
   }
 

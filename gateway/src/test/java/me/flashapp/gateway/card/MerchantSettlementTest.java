@@ -2,13 +2,18 @@ package me.flashapp.gateway.card;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import me.flashapp.gateway.lightning.Bolt11;
-import me.flashapp.gateway.lightning.Bolt11Network;
+import me.flashapp.gateway.testing.Eventually;
 import me.flashapp.gateway.testing.Http;
 import me.flashapp.gateway.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -16,42 +21,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Merchant settlement: the store's balance from card payments is paid to its Lightning address. */
+/**
+ * Merchant settlement: the store's balance from card payments is paid to its Lightning address, on
+ * request (once, however many requests race) and by the periodic pass (every second here).
+ */
 class MerchantSettlementTest {
   static TestGateway gw;
   static CardFixture f;
-  static Vertx vertx;
-  static HttpServer lnurlServer;
-  static final List<String> issued = new ArrayList<>();
+  static MerchantWallet wallet;
 
   @BeforeAll
   static void start() {
-    gw = CardFixture.startGateway();
+    gw = TestGateway.start(Map.of("cardMasterKey", CardFixture.MASTER, "settlementIntervalSeconds", "1"));
     f = new CardFixture(gw);
-    CardLnurlTest.gw = gw;
-    // The merchant's wallet: a Lightning address served by an LNURL-pay service on loopback.
-    vertx = Vertx.vertx();
-    lnurlServer = TestGateway.await(vertx.createHttpServer().requestHandler(req -> {
-      JsonObject answer;
-      if (req.path().equals("/.well-known/lnurlp/merchant")) {
-        answer = new JsonObject().put("tag", "payRequest").put("minSendable", 1_000).put("maxSendable", 100_000_000_000L)
-            .put("metadata", "[[\"text/plain\",\"merchant\"]]")
-            .put("callback", "http://localhost:" + req.localAddress().port() + "/cb");
-      } else {
-        String pr = CardLnurlTest.foreignInvoice(Long.parseLong(req.getParam("amount")), Bolt11Network.REGTEST);
-        synchronized (issued) {
-          issued.add(pr);
-        }
-        answer = new JsonObject().put("pr", pr).put("routes", new io.vertx.core.json.JsonArray());
-      }
-      req.response().putHeader("Content-Type", "application/json").end(answer.encode());
-    }).listen(0, "127.0.0.1"));
+    wallet = new MerchantWallet(gw);
   }
 
   @AfterAll
   static void stop() {
     gw.close();
-    TestGateway.await(vertx.close());
+    wallet.close();
   }
 
   @AfterEach
@@ -65,8 +54,7 @@ class MerchantSettlementTest {
     Http http = gw.http();
     assertThat(http.post("/api/v1/stores/" + store + "/settlements", "{}", CardFixture.ADMIN).status()).isEqualTo(400);
     Http.Response config = http.put("/api/v1/stores/" + store + "/settlement-config", new JsonObject()
-        .put("destination", "merchant@localhost:" + lnurlServer.actualPort()).put("thresholdSats", 100_000).encode(),
-        CardFixture.ADMIN);
+        .put("destination", wallet.address()).put("thresholdSats", 100_000).encode(), CardFixture.ADMIN);
     assertThat(config.status()).as(config.toString()).isEqualTo(200);
     assertThat(http.put("/api/v1/stores/" + store + "/settlement-config", "{\"destination\":\"nope\"}",
         CardFixture.ADMIN).status()).isEqualTo(422);
@@ -87,10 +75,8 @@ class MerchantSettlementTest {
     assertThat(settled.json().getString("amount")).isEqualTo("7404");
     assertThat(f.ledger("store:" + store)).isZero();
     assertThat(f.ledger("payouts-in-flight")).isZero();
-    String pr;
-    synchronized (issued) {
-      pr = issued.get(issued.size() - 1);
-    }
+    List<String> issued = wallet.issued();
+    String pr = issued.get(issued.size() - 1);
     assertThat(gw.sql("SELECT status, amount_msat FROM lightning_payouts WHERE payment_hash = $1",
         Bolt11.decode(pr).paymentHashHex())).singleElement()
         .satisfies(r -> assertThat(r.getString("status")).isEqualTo("succeeded"))
@@ -99,5 +85,102 @@ class MerchantSettlementTest {
     // nothing left: nothing to settle
     assertThat(http.post("/api/v1/stores/" + store + "/settlements", "{}", CardFixture.ADMIN).json()
         .getString("status")).isEqualTo("nothing-to-settle");
+  }
+
+  @Test
+  void concurrentSettlementsOfOneStorePayItsBalanceExactlyOnce() throws Exception {
+    String store = gw.createStore("Rush");
+    String path = "/api/v1/stores/" + store + "/settlements";
+    assertThat(gw.http().put("/api/v1/stores/" + store + "/settlement-config", new JsonObject()
+        .put("destination", wallet.address()).encode(), CardFixture.ADMIN).status()).isEqualTo(200);
+    f.fundStore(store, 5_000);
+    int before = wallet.issued().size();
+
+    int n = 10;
+    ExecutorService clients = Executors.newFixedThreadPool(n);
+    List<Http.Response> answers = new ArrayList<>();
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Http.Response>> pending = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        pending.add(clients.submit(() -> {
+          go.await();
+          return gw.http().post(path, "{}", CardFixture.ADMIN);
+        }));
+      }
+      go.countDown();
+      for (Future<Http.Response> p : pending) {
+        answers.add(p.get());
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+
+    assertThat(answers).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(200));
+    List<JsonObject> payouts = answers.stream().map(Http.Response::json).filter(j -> j.containsKey("state")).toList();
+    assertThat(payouts).singleElement().satisfies(p -> {
+      assertThat(p.getString("state")).isEqualTo("Completed");
+      assertThat(p.getString("amount")).isEqualTo("5000");
+    });
+    assertThat(answers.stream().map(Http.Response::json).filter(j -> "nothing-to-settle".equals(j.getString("status"))))
+        .hasSize(n - 1);
+    String payoutId = payouts.get(0).getString("id");
+    assertThat(gw.sql("SELECT id, state, amount_sats FROM payouts WHERE store_id = $1", store)).singleElement()
+        .satisfies(r -> assertThat(r.getString("id")).isEqualTo(payoutId))
+        .satisfies(r -> assertThat(r.getString("state")).isEqualTo("Completed"))
+        .satisfies(r -> assertThat(r.getLong("amount_sats")).isEqualTo(5_000L));
+    assertThat(f.ledger("store:" + store)).isZero();
+    assertThat(gw.sql("SELECT count(*) AS n FROM ledger_lines WHERE account = $1 AND amount_sats < 0", "store:" + store)
+        .get(0).getLong("n")).isEqualTo(1);
+    assertThat(f.ledger("payouts-in-flight")).isZero();
+
+    // The simulator was asked to pay exactly one of the invoices the wallet issued to the racing requests.
+    List<String> offered = wallet.issued().subList(before, wallet.issued().size());
+    var router = gw.gateway().lightning().simulator().router();
+    assertThat(offered.stream().mapToInt(pr -> router.acceptedAttempts(Bolt11.decode(pr).paymentHashHex())).sum())
+        .isEqualTo(1);
+    assertThat(gw.sql("SELECT status, amount_msat FROM lightning_payouts WHERE id = $1", "payout:" + payoutId))
+        .singleElement().satisfies(r -> assertThat(r.getString("status")).isEqualTo("succeeded"))
+        .satisfies(r -> assertThat(r.getLong("amount_msat")).isEqualTo(5_000_000L));
+  }
+
+  @Test
+  void paysStoresAtTheirThresholdAndSkipsTheRest() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    // Configured first, so each pass tries it (and fails: connection refused) before the due store.
+    String unreachable = configuredStore("Unreachable", "merchant@127.0.0.1:" + closedPort, 1_000);
+    f.fundStore(unreachable, 2_000);
+    String under = configuredStore("Under", wallet.address(), 100_000);
+    f.fundStore(under, 3_000);
+    String due = configuredStore("Due", wallet.address(), 4_000);
+    f.fundStore(due, 4_000);
+
+    List<JsonObject> paid = Eventually.get("the due store paid out by the periodic pass", () -> {
+      List<JsonObject> rows = gw.sql("SELECT state, amount_sats FROM payouts WHERE store_id = $1", due);
+      return rows.size() == 1 && "Completed".equals(rows.get(0).getString("state")) ? rows : null;
+    });
+    assertThat(paid.get(0).getLong("amount_sats")).isEqualTo(4_000L);
+    assertThat(f.ledger("store:" + due)).isZero();
+    assertThat(f.ledger("payouts-in-flight")).isZero();
+
+    assertThat(f.ledger("store:" + under)).isEqualTo(3_000L);
+    assertThat(gw.sql("SELECT id FROM payouts WHERE store_id = $1", under)).isEmpty();
+    assertThat(f.ledger("store:" + unreachable)).isEqualTo(2_000L);
+    assertThat(gw.sql("SELECT id FROM payouts WHERE store_id = $1", unreachable)).isEmpty();
+    // on request only from now on: the other tests' passes need not retry it
+    assertThat(gw.http().put("/api/v1/stores/" + unreachable + "/settlement-config", new JsonObject()
+        .put("destination", wallet.address()).encode(), CardFixture.ADMIN).status()).isEqualTo(200);
+  }
+
+  private static String configuredStore(String name, String destination, long thresholdSats) {
+    String store = gw.createStore(name);
+    Http.Response r = gw.http().put("/api/v1/stores/" + store + "/settlement-config", new JsonObject()
+        .put("destination", destination).put("thresholdSats", thresholdSats).encode(), CardFixture.ADMIN);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    gw.clock.advance(Duration.ofSeconds(1)); // configurations get distinct times: the pass goes oldest first
+    return store;
   }
 }

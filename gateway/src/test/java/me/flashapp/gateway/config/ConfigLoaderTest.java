@@ -38,6 +38,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void settlementIntervalFromTheEnvironmentWithinItsRange() {
+    assertThat(load(Map.of()).settlementIntervalSeconds()).isEqualTo(60);
+    assertThat(load(Map.of("GATEWAY_SETTLEMENT_INTERVAL_SECONDS", "5")).settlementIntervalSeconds()).isEqualTo(5);
+    assertFails(Map.of("GATEWAY_SETTLEMENT_INTERVAL_SECONDS", "0"), "GATEWAY_SETTLEMENT_INTERVAL_SECONDS", "1..86400");
+    assertFails(Map.of("GATEWAY_SETTLEMENT_INTERVAL_SECONDS", "1m"), "GATEWAY_SETTLEMENT_INTERVAL_SECONDS");
+  }
+
+  @Test
   void defaults() {
     GatewayConfig c = load(Map.of());
     assertThat(c.httpPort()).isEqualTo(8080);

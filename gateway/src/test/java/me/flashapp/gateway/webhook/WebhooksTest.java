@@ -78,6 +78,18 @@ class WebhooksTest {
     assertThat(log.getJsonObject(0).getInteger("attempts")).isEqualTo(3);
     assertThat(log.getJsonObject(0).getInteger("httpCode")).isEqualTo(200);
     String deliveryId = log.getJsonObject(0).getString("id");
+    // the log of every attempt: 500, 500, then 200, in order, in the API and in the table
+    JsonObject delivery = gw.http().get(path + "/" + hookId + "/deliveries/" + deliveryId, ADMIN).json();
+    assertThat(delivery.getString("status")).isEqualTo("Delivered");
+    assertThat(delivery.getInteger("httpCode")).isEqualTo(200);
+    assertThat(attemptCodes(delivery)).containsExactly(500, 500, 200);
+    assertThat(delivery.getJsonArray("attempts").stream().map(a -> ((JsonObject) a).getInteger("attempt")))
+        .containsExactly(1, 2, 3);
+    assertThat(delivery.getJsonArray("attempts").getJsonObject(0).getString("errorMessage")).isEqualTo("HTTP 500");
+    assertThat(delivery.getJsonArray("attempts").getJsonObject(2).getString("errorMessage")).isNull();
+    assertThat(gw.sql("SELECT attempt, http_code FROM webhook_delivery_attempts WHERE delivery_id = $1"
+        + " ORDER BY attempt", deliveryId).stream().map(r -> r.getInteger("http_code"))).containsExactly(500, 500, 200);
+
     var request = gw.http().get(path + "/" + hookId + "/deliveries/" + deliveryId + "/request", ADMIN);
     assertThat(request.json()).isEqualTo(first);
 
@@ -90,6 +102,51 @@ class WebhooksTest {
     assertThat(re.getString("deliveryId")).isNotEqualTo(deliveryId);
     assertThat(badSignatures.get()).isZero();
     Eventually.until("both in the log", () -> gw.http().get(path + "/" + hookId + "/deliveries", ADMIN).array().size() == 2);
+    // the redelivery is a delivery of its own, with its own attempts; the original's log is unchanged
+    String redeliveryId = re.getString("deliveryId");
+    JsonObject redelivery = Eventually.get("redelivery recorded", () -> {
+      JsonObject d = gw.http().get(path + "/" + hookId + "/deliveries/" + redeliveryId, ADMIN).json();
+      return "Delivered".equals(d.getString("status")) ? d : null;
+    });
+    assertThat(attemptCodes(redelivery)).containsExactly(200);
+    assertThat(attemptCodes(gw.http().get(path + "/" + hookId + "/deliveries/" + deliveryId, ADMIN).json()))
+        .containsExactly(500, 500, 200);
+  }
+
+  @Test
+  void anUnreachableReceiverLeavesAttemptsWithErrorsAndNoHttpCode() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    String store = gw.createStore("Hooks3");
+    String path = "/api/v1/stores/" + store + "/webhooks";
+    String hookId = gw.http().post(path, new JsonObject().put("url", "http://127.0.0.1:" + closedPort + "/hook")
+        .encode(), ADMIN).json().getString("id");
+    assertThat(gw.http().post("/api/v1/stores/" + store + "/invoices", "{\"amount\":\"1\",\"currency\":\"USD\"}",
+        ADMIN).status()).isEqualTo(200);
+
+    // retried as configured (0,0,0): four attempts, then Failed
+    JsonObject failed = Eventually.get("given up", () -> {
+      var log = gw.http().get(path + "/" + hookId + "/deliveries", ADMIN).array();
+      String id = log.isEmpty() ? null : log.getJsonObject(0).getString("id");
+      JsonObject d = id == null ? null : gw.http().get(path + "/" + hookId + "/deliveries/" + id, ADMIN).json();
+      return d != null && "Failed".equals(d.getString("status")) ? d : null;
+    });
+    assertThat(failed.getInteger("httpCode")).isNull();
+    assertThat(failed.getJsonArray("attempts")).hasSize(4).allSatisfy(a -> {
+      assertThat(((JsonObject) a).getValue("httpCode")).isNull();
+      assertThat(((JsonObject) a).getString("errorMessage")).containsIgnoringCase("connection refused");
+    });
+    assertThat(gw.sql("SELECT http_code, error_message FROM webhook_delivery_attempts WHERE delivery_id = $1",
+        failed.getString("id"))).hasSize(4).allSatisfy(r -> {
+          assertThat(r.getValue("http_code")).isNull();
+          assertThat(r.getString("error_message")).isNotBlank();
+        });
+  }
+
+  private static List<Integer> attemptCodes(JsonObject delivery) {
+    return delivery.getJsonArray("attempts").stream().map(a -> ((JsonObject) a).getInteger("httpCode")).toList();
   }
 
   @Test
