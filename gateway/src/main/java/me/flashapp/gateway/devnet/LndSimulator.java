@@ -289,6 +289,13 @@ public final class LndSimulator implements AutoCloseable {
         out.onError(Status.INVALID_ARGUMENT.withDescription("amount must be positive").asRuntimeException());
         return;
       }
+      int hashLength = request.getDescriptionHash().size();
+      if (hashLength != 0 && hashLength != 32) {
+        // LND refuses any other length too
+        out.onError(Status.INVALID_ARGUMENT.withDescription("description hash is " + hashLength
+            + " bytes, must be 32").asRuntimeException());
+        return;
+      }
       byte[] preimage = new byte[32];
       byte[] paymentAddr = new byte[32];
       random.nextBytes(preimage);
@@ -297,15 +304,22 @@ public final class LndSimulator implements AutoCloseable {
       long expiry = request.getExpiry() > 0 ? request.getExpiry() : 86_400;
       long now = clock.instant().getEpochSecond();
       Bolt11Builder b = Bolt11Builder.forNetwork(network).timestamp(now).paymentHash(hash)
-          .description(request.getMemo()).expirySeconds(expiry).minFinalCltvExpiryDelta(80)
-          .paymentSecret(paymentAddr).features(9, 14, 16);
+          .expirySeconds(expiry).minFinalCltvExpiryDelta(80).paymentSecret(paymentAddr).features(9, 14, 16);
+      // As LND: a description hash replaces the memo in the payment request (h, no d); the memo is
+      // then only kept on the invoice for the creator's records.
+      if (hashLength == 32) {
+        b.descriptionHash(request.getDescriptionHash().toByteArray());
+      } else {
+        b.description(request.getMemo());
+      }
       if (msat > 0) {
         b.amountMsat(msat);
       }
       String bolt11 = b.sign(nodeKey);
       AddInvoiceResponse response;
       synchronized (LndSimulator.this) {
-        Invoice inv = Invoice.newBuilder().setMemo(request.getMemo()).setRPreimage(ByteString.copyFrom(preimage))
+        Invoice inv = Invoice.newBuilder().setMemo(request.getMemo())
+            .setDescriptionHash(request.getDescriptionHash()).setRPreimage(ByteString.copyFrom(preimage))
             .setRHash(ByteString.copyFrom(hash)).setValueMsat(msat).setValue(msat / 1000).setCreationDate(now)
             .setExpiry(expiry).setPaymentRequest(bolt11).setCltvExpiry(80).setAddIndex(++addIndex)
             .setPaymentAddr(ByteString.copyFrom(paymentAddr)).setState(Invoice.InvoiceState.OPEN).build();

@@ -2,13 +2,9 @@ package me.flashapp.gateway.card;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
 import me.flashapp.gateway.lightning.Bolt11;
-import me.flashapp.gateway.lightning.Bolt11Network;
+import me.flashapp.gateway.lightning.Lnurl;
 import me.flashapp.gateway.testing.Http;
 import me.flashapp.gateway.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -16,42 +12,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Merchant settlement: the store's balance from card payments is paid to its Lightning address. */
+/**
+ * Merchant settlement: the store's balance from card payments is paid to its Lightning address,
+ * but only on an invoice that commits to the service's metadata and is for the amount (LUD-06).
+ */
 class MerchantSettlementTest {
   static TestGateway gw;
   static CardFixture f;
-  static Vertx vertx;
-  static HttpServer lnurlServer;
-  static final List<String> issued = new ArrayList<>();
+  static LnurlPayService wallets;
 
   @BeforeAll
   static void start() {
     gw = CardFixture.startGateway();
     f = new CardFixture(gw);
     CardLnurlTest.gw = gw;
-    // The merchant's wallet: a Lightning address served by an LNURL-pay service on loopback.
-    vertx = Vertx.vertx();
-    lnurlServer = TestGateway.await(vertx.createHttpServer().requestHandler(req -> {
-      JsonObject answer;
-      if (req.path().equals("/.well-known/lnurlp/merchant")) {
-        answer = new JsonObject().put("tag", "payRequest").put("minSendable", 1_000).put("maxSendable", 100_000_000_000L)
-            .put("metadata", "[[\"text/plain\",\"merchant\"]]")
-            .put("callback", "http://localhost:" + req.localAddress().port() + "/cb");
-      } else {
-        String pr = CardLnurlTest.foreignInvoice(Long.parseLong(req.getParam("amount")), Bolt11Network.REGTEST);
-        synchronized (issued) {
-          issued.add(pr);
-        }
-        answer = new JsonObject().put("pr", pr).put("routes", new io.vertx.core.json.JsonArray());
-      }
-      req.response().putHeader("Content-Type", "application/json").end(answer.encode());
-    }).listen(0, "127.0.0.1"));
+    // The merchant's wallet: Lightning addresses served by an LNURL-pay service on loopback.
+    wallets = new LnurlPayService();
   }
 
   @AfterAll
   static void stop() {
     gw.close();
-    TestGateway.await(vertx.close());
+    wallets.close();
   }
 
   @AfterEach
@@ -65,7 +47,7 @@ class MerchantSettlementTest {
     Http http = gw.http();
     assertThat(http.post("/api/v1/stores/" + store + "/settlements", "{}", CardFixture.ADMIN).status()).isEqualTo(400);
     Http.Response config = http.put("/api/v1/stores/" + store + "/settlement-config", new JsonObject()
-        .put("destination", "merchant@localhost:" + lnurlServer.actualPort()).put("thresholdSats", 100_000).encode(),
+        .put("destination", wallets.address("good")).put("thresholdSats", 100_000).encode(),
         CardFixture.ADMIN);
     assertThat(config.status()).as(config.toString()).isEqualTo(200);
     assertThat(http.put("/api/v1/stores/" + store + "/settlement-config", "{\"destination\":\"nope\"}",
@@ -87,10 +69,7 @@ class MerchantSettlementTest {
     assertThat(settled.json().getString("amount")).isEqualTo("7404");
     assertThat(f.ledger("store:" + store)).isZero();
     assertThat(f.ledger("payouts-in-flight")).isZero();
-    String pr;
-    synchronized (issued) {
-      pr = issued.get(issued.size() - 1);
-    }
+    String pr = wallets.lastInvoice();
     assertThat(gw.sql("SELECT status, amount_msat FROM lightning_payouts WHERE payment_hash = $1",
         Bolt11.decode(pr).paymentHashHex())).singleElement()
         .satisfies(r -> assertThat(r.getString("status")).isEqualTo("succeeded"))
@@ -99,5 +78,38 @@ class MerchantSettlementTest {
     // nothing left: nothing to settle
     assertThat(http.post("/api/v1/stores/" + store + "/settlements", "{}", CardFixture.ADMIN).json()
         .getString("status")).isEqualTo("nothing-to-settle");
+  }
+
+  @Test
+  void nothingIsPaidToAServiceWhoseInvoiceDoesNotCommitToItsMetadataOrAmount() {
+    String store = gw.createStore("Bakery");
+    Http http = gw.http();
+    f.cardPayment(store, 10_000);
+    long payouts = gw.count("payouts");
+    for (String bad : new String[] {"memo", "otherhash", "amount"}) {
+      assertThat(http.put("/api/v1/stores/" + store + "/settlement-config", new JsonObject()
+          .put("destination", wallets.address(bad)).encode(), CardFixture.ADMIN).status()).isEqualTo(200);
+      Http.Response r = http.post("/api/v1/stores/" + store + "/settlements", "{}", CardFixture.ADMIN);
+      assertThat(r.status()).as(bad + " → " + r).isEqualTo(400);
+      assertThat(r.json().getString("code")).isEqualTo("settlement-destination-failed");
+      assertThat(r.json().getString("message")).contains(bad.equals("amount") ? "exactly" : "description_hash");
+      assertThat(gw.count("payouts")).isEqualTo(payouts);
+      assertThat(gw.sql("SELECT 1 FROM lightning_payouts WHERE payment_hash = $1",
+          Bolt11.decode(wallets.lastInvoice()).paymentHashHex())).isEmpty();
+      assertThat(f.ledger("store:" + store)).isEqualTo(10_000);
+    }
+
+    // a Flash Card of our own as the destination is still credited inside the ledger, no Lightning hop
+    JsonObject own = f.issue(store, 100_000, 500_000);
+    String ownLnurl = Lnurl.encode("http://localhost:" + gw.gateway().httpPort() + "/boltcard/pay?p="
+        + CardFixture.simulator(own).p(3));
+    assertThat(http.put("/api/v1/stores/" + store + "/settlement-config", new JsonObject().put("destination", ownLnurl)
+        .encode(), CardFixture.ADMIN).status()).isEqualTo(200);
+    Http.Response settled = http.post("/api/v1/stores/" + store + "/settlements", "{}", CardFixture.ADMIN);
+    assertThat(settled.status()).as(settled.toString()).isEqualTo(200);
+    assertThat(settled.json().getString("state")).isEqualTo("Completed");
+    assertThat(f.card(own.getString("id"))).isEqualTo(10_000);
+    assertThat(f.ledger("store:" + store)).isZero();
+    assertThat(gw.count("payouts")).isEqualTo(payouts + 1);
   }
 }
