@@ -180,6 +180,37 @@ class LightningPaymentsTest {
     assertThat(lnd.containsKey("settleIndex")).isTrue();
   }
 
+  static String storeLn(String storeId) {
+    return gw.sql("SELECT enabled, config->>'connectionString' AS cs FROM store_payment_methods WHERE store_id = $1"
+        + " AND payment_method_id = 'BTC-LN'", storeId).stream().map(r -> r.getBoolean("enabled") + " " + r.getString("cs"))
+        .findFirst().orElse("none");
+  }
+
+  @Test
+  void onlyAKeyTrustedWithTheInternalNodeMayPointAStoreAtIt() {
+    String shop = gw.createStore("Owner's shop");
+    assertThat(http.delete("/api/v1/stores/" + shop + "/payment-methods/BTC-LN", ADMIN).status()).isEqualTo(200);
+    String internal = "{\"enabled\":true,\"config\":{\"connectionString\":\"Internal Node\"}}";
+    String owner = gw.createKey("btcpay.store.canmodifystoresettings:" + shop);
+    for (String body : List.of(internal, "{\"config\":{\"connectionString\":\"  internal node \"}}")) {
+      Http.Response denied = http.put("/api/v1/stores/" + shop + "/payment-methods/BTC-LN", body, owner);
+      assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+      assertThat(denied.json().getString("code")).isEqualTo("missing-permission");
+      assertThat(denied.json().getString("message")).contains("btcpay.server.canuseinternallightningnode");
+      assertThat(storeLn(shop)).isEqualTo("none");
+    }
+    // the owner still manages the store's other settings
+    assertThat(http.put("/api/v1/stores/" + shop, "{\"name\":\"Renamed\"}", owner).status()).isEqualTo(200);
+
+    for (String trusted : List.of("btcpay.server.canuseinternallightningnode", "btcpay.server.canmodifyserversettings")) {
+      assertThat(http.delete("/api/v1/stores/" + shop + "/payment-methods/BTC-LN", ADMIN).status()).isIn(200, 404);
+      String key = gw.createKey("btcpay.store.canmodifystoresettings:" + shop, trusted);
+      Http.Response ok = http.put("/api/v1/stores/" + shop + "/payment-methods/BTC-LN", internal, key);
+      assertThat(ok.status()).as(trusted + " → " + ok).isEqualTo(200);
+      assertThat(storeLn(shop)).isEqualTo("true Internal Node");
+    }
+  }
+
   @Test
   void anInvoiceWithLnurlMetadataCommitsToItsHashNotAMemo() {
     String metadata = "[[\"text/plain\",\"Tip jar \u00e9\"]]";
