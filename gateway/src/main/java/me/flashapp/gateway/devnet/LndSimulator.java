@@ -89,6 +89,11 @@ public final class LndSimulator implements AutoCloseable {
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
         .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(tls.keyPair().getPrivate(), tls.certificate()))
             .build())
+        // LND's keepalive policy (MinTime 5 s, PermitWithoutStream): grpc-java's default (pings at
+        // most every 5 min) answers the gateway's 60 s pings with GOAWAY too_many_pings, which
+        // drops the invoice stream every few minutes.
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(new LightningService(), auth))
         .addService(ServerInterceptors.intercept(new InvoicesService(), auth))
         .addService(ServerInterceptors.intercept(router, auth))
