@@ -16,6 +16,7 @@ import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.InvoiceStatus;
 import me.flashapp.gateway.invoice.NewInvoice;
 import me.flashapp.gateway.invoice.SpeedPolicy;
+import me.flashapp.gateway.lightning.LightningPaymentHandler;
 import me.flashapp.gateway.money.Currencies;
 import me.flashapp.gateway.money.Pricing;
 import me.flashapp.gateway.money.RateProvider;
@@ -241,6 +242,10 @@ public final class InvoicesHandler {
     if (metadata != null && metadata.has("orderId") && !metadata.get("orderId").isNull()
         && (!metadata.get("orderId").isTextual() || metadata.get("orderId").textValue().length() > 200)) {
       f.error("metadata.orderId", "must be a string of at most 200 characters");
+    }
+    String lnurl = LightningPaymentHandler.LNURL_METADATA;
+    if (metadata != null && metadata.has(lnurl) && !metadata.get(lnurl).isNull() && !metadata.get(lnurl).isTextual()) {
+      f.error("metadata." + lnurl, "must be a string (the LNURL-pay metadata the BOLT11 commits to)");
     }
   }
 

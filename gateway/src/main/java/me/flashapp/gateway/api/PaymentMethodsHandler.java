@@ -16,6 +16,8 @@ import me.flashapp.gateway.invoice.InvoiceRepository;
 import me.flashapp.gateway.invoice.PaymentMethodConfigException;
 import me.flashapp.gateway.invoice.PaymentMethodHandler;
 import me.flashapp.gateway.invoice.PaymentMethods;
+import me.flashapp.gateway.lightning.LightningPaymentHandler;
+import me.flashapp.gateway.lightning.LndConnectionString;
 import me.flashapp.gateway.store.Store;
 
 /**
@@ -61,7 +63,8 @@ public final class PaymentMethodsHandler {
   /** PUT {enabled, config}: validated by the method's handler, then stored. */
   public void put(RoutingContext ctx) {
     String storeId = StoresHandler.storeId(ctx);
-    Auth.key(ctx).require(Policies.STORE_MODIFY_SETTINGS, storeId);
+    ApiKey key = Auth.key(ctx);
+    key.require(Policies.STORE_MODIFY_SETTINGS, storeId);
     String methodId = ctx.pathParam("methodId");
     PaymentMethodHandler handler = methods.handler(methodId);
     if (handler == null) {
@@ -80,11 +83,25 @@ public final class PaymentMethodsHandler {
             .recover(err -> Future.failedFuture(err instanceof PaymentMethodConfigException c
                 ? ValidationException.of(c.path(), c.getMessage()) : err))
             .compose(normalized -> {
+              requireInternalNodePermission(key, methodId, normalized);
               var m = new PaymentMethods.StoreMethod(methodId, enabled == null || enabled, normalized);
               return PaymentMethods.saveStoreMethod(pool, storeId, m, clock.instant())
                   .onComplete(ar -> methods.invalidate(storeId)).compose(v -> describe(store, m));
             }))
         .onSuccess(out -> Reply.ok(out).send(ctx)).onFailure(ctx::fail);
+  }
+
+  /**
+   * As BTCPay: the server's own Lightning node holds the operator's funds and channels, so only
+   * a key trusted with it ({@code canuseinternallightningnode}, implied by unrestricted and
+   * canmodifyserversettings) may point a store at it; owning the store is not enough.
+   */
+  private static void requireInternalNodePermission(ApiKey key, String methodId, JsonObject normalized) {
+    if (methodId.equals(LightningPaymentHandler.ID)
+        && LndConnectionString.INTERNAL_NODE.equals(normalized.getString("connectionString"))
+        && !key.canEverywhere(Policies.SERVER_USE_INTERNAL_LIGHTNING)) {
+      throw ApiException.forbidden(Policies.SERVER_USE_INTERNAL_LIGHTNING);
+    }
   }
 
   public void delete(RoutingContext ctx) {

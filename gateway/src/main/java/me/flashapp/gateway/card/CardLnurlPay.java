@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.NewInvoice;
+import me.flashapp.gateway.lightning.LightningPaymentHandler;
 import me.flashapp.gateway.store.StoreRepository;
 
 /**
@@ -16,7 +17,8 @@ import me.flashapp.gateway.store.StoreRepository;
  * decrypts to its UID under the issuer's K1): a payer who has seen one tap can top the card up,
  * which is harmless, and no c is needed because nothing is spent. The callback creates an
  * ordinary top-up invoice of the card's store for the amount, so its settlement credits the card
- * through {@link CardTopups}, and answers with that invoice's BOLT11.
+ * through {@link CardTopups}, and answers with that invoice's BOLT11, whose description_hash is
+ * the SHA-256 of {@link #metadata} as LUD-06 requires (wallets refuse it otherwise).
  */
 public final class CardLnurlPay {
   /** Smallest and largest top-up offered, in sats. */
@@ -79,10 +81,13 @@ public final class CardLnurlPay {
     }));
   }
 
-  /** An ordinary top-up invoice of {@code sats} for the card, as the card API's topups endpoint makes; its id. */
+  /**
+   * An ordinary top-up invoice of {@code sats} for the card, as the card API's topups endpoint
+   * makes, whose BOLT11 commits to the payRequest's metadata (LUD-06); its id.
+   */
   public Future<String> topup(Card card, long sats) {
-    NewInvoice req = new NewInvoice(BigDecimal.valueOf(sats), "SATS",
-        new JsonObject().put("cardTopUp", card.id()).encode(), null, null, null, null, null, null, null);
+    NewInvoice req = new NewInvoice(BigDecimal.valueOf(sats), "SATS", new JsonObject().put("cardTopUp", card.id())
+        .put(LightningPaymentHandler.LNURL_METADATA, metadata(card)).encode(), null, null, null, null, null, null, null);
     return StoreRepository.find(pool, card.storeId()).compose(store -> pool.withTransaction(tx ->
         invoices.create(tx, store, req).compose(inv -> CardRepository.insertTopup(tx, inv.id(), card.id(),
             clock.instant()).map(inv.id()))));

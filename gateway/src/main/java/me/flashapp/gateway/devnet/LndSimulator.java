@@ -89,6 +89,11 @@ public final class LndSimulator implements AutoCloseable {
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
         .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(tls.keyPair().getPrivate(), tls.certificate()))
             .build())
+        // LND's keepalive policy (MinTime 5 s, PermitWithoutStream): grpc-java's default (pings at
+        // most every 5 min) answers the gateway's 60 s pings with GOAWAY too_many_pings, which
+        // drops the invoice stream every few minutes.
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(new LightningService(), auth))
         .addService(ServerInterceptors.intercept(new InvoicesService(), auth))
         .addService(ServerInterceptors.intercept(router, auth))
@@ -289,6 +294,13 @@ public final class LndSimulator implements AutoCloseable {
         out.onError(Status.INVALID_ARGUMENT.withDescription("amount must be positive").asRuntimeException());
         return;
       }
+      int hashLength = request.getDescriptionHash().size();
+      if (hashLength != 0 && hashLength != 32) {
+        // LND refuses any other length too
+        out.onError(Status.INVALID_ARGUMENT.withDescription("description hash is " + hashLength
+            + " bytes, must be 32").asRuntimeException());
+        return;
+      }
       byte[] preimage = new byte[32];
       byte[] paymentAddr = new byte[32];
       random.nextBytes(preimage);
@@ -297,15 +309,22 @@ public final class LndSimulator implements AutoCloseable {
       long expiry = request.getExpiry() > 0 ? request.getExpiry() : 86_400;
       long now = clock.instant().getEpochSecond();
       Bolt11Builder b = Bolt11Builder.forNetwork(network).timestamp(now).paymentHash(hash)
-          .description(request.getMemo()).expirySeconds(expiry).minFinalCltvExpiryDelta(80)
-          .paymentSecret(paymentAddr).features(9, 14, 16);
+          .expirySeconds(expiry).minFinalCltvExpiryDelta(80).paymentSecret(paymentAddr).features(9, 14, 16);
+      // As LND: a description hash replaces the memo in the payment request (h, no d); the memo is
+      // then only kept on the invoice for the creator's records.
+      if (hashLength == 32) {
+        b.descriptionHash(request.getDescriptionHash().toByteArray());
+      } else {
+        b.description(request.getMemo());
+      }
       if (msat > 0) {
         b.amountMsat(msat);
       }
       String bolt11 = b.sign(nodeKey);
       AddInvoiceResponse response;
       synchronized (LndSimulator.this) {
-        Invoice inv = Invoice.newBuilder().setMemo(request.getMemo()).setRPreimage(ByteString.copyFrom(preimage))
+        Invoice inv = Invoice.newBuilder().setMemo(request.getMemo())
+            .setDescriptionHash(request.getDescriptionHash()).setRPreimage(ByteString.copyFrom(preimage))
             .setRHash(ByteString.copyFrom(hash)).setValueMsat(msat).setValue(msat / 1000).setCreationDate(now)
             .setExpiry(expiry).setPaymentRequest(bolt11).setCltvExpiry(80).setAddIndex(++addIndex)
             .setPaymentAddr(ByteString.copyFrom(paymentAddr)).setState(Invoice.InvoiceState.OPEN).build();

@@ -1,5 +1,6 @@
 package me.flashapp.gateway.lightning;
 
+import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,11 @@ import me.flashapp.gateway.store.Store;
  */
 public final class LightningPaymentHandler implements PaymentMethodHandler {
   public static final String ID = "BTC-LN";
+  /**
+   * Invoice metadata key: an LNURL-pay metadata string (LUD-06) the BOLT11 must commit to. When
+   * set, the BOLT11 carries its SHA-256 as {@code description_hash} instead of the memo.
+   */
+  public static final String LNURL_METADATA = "lnurlMetadata";
   static final String INSERT = "INSERT INTO lightning_invoices (payment_hash, invoice_id, node, value_msat, state,"
       + " created_at) VALUES ($1, $2, $3, $4, 'open', $5)";
 
@@ -65,8 +71,14 @@ public final class LightningPaymentHandler implements PaymentMethodHandler {
   public Future<InvoicePaymentMethod> prepare(SqlConnection tx, Store store, Invoice invoice, JsonObject storeConfig) {
     long msat = invoice.isTopUp() ? 0 : Math.multiplyExact(invoice.dueSats(), 1000L);
     long expiry = Math.max(1, Duration.between(clock.instant(), invoice.expiresAt()).getSeconds());
-    var request = org.lightningj.lnd.proto.LightningApi.Invoice.newBuilder()
-        .setValueMsat(msat).setExpiry(expiry).setMemo(memo(store, invoice)).build();
+    var builder = org.lightningj.lnd.proto.LightningApi.Invoice.newBuilder()
+        .setValueMsat(msat).setExpiry(expiry).setMemo(memo(store, invoice));
+    String lnurlMetadata = lnurlMetadata(invoice);
+    if (lnurlMetadata != null) {
+      // LUD-06: the payer's wallet checks h == sha256(metadata it was served); LND then puts h, not the memo, in the BOLT11
+      builder.setDescriptionHash(ByteString.copyFrom(Lnurl.metadataHash(lnurlMetadata)));
+    }
+    var request = builder.build();
     return nodes.client(LndConnectionString.parse(storeConfig.getString("connectionString")))
         .compose(client -> client.addInvoice(request).compose(added -> {
           String hash = HexFormat.of().formatHex(added.getRHash().toByteArray());
@@ -82,6 +94,16 @@ public final class LightningPaymentHandler implements PaymentMethodHandler {
   public Future<JsonObject> devDefaultConfig(SqlConnection tx, Store store) {
     return Future.succeededFuture(devnet ? new JsonObject().put("connectionString", LndConnectionString.INTERNAL_NODE)
         : null);
+  }
+
+  /** The invoice's {@value #LNURL_METADATA} string, or null (absent, or not a string: the API refuses those). */
+  static String lnurlMetadata(Invoice invoice) {
+    String json = invoice.metadataJson();
+    // most invoices have none: skip parsing their metadata
+    if (json == null || !json.contains(LNURL_METADATA)) {
+      return null;
+    }
+    return new JsonObject(json).getValue(LNURL_METADATA) instanceof String m ? m : null;
   }
 
   private static String memo(Store store, Invoice invoice) {

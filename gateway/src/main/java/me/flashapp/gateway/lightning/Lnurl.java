@@ -4,13 +4,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Objects;
 import me.flashapp.gateway.bitcoin.Bech32;
 
 /**
  * LNURL encoding (LUD-01): a URL's UTF-8 bytes in bech32 under HRP {@code lnurl}, without the
- * 90-character limit, shown in upper case because QR codes encode upper case more compactly.
+ * 90-character limit, shown in upper case because QR codes encode upper case more compactly; and
+ * the LNURL-pay metadata hash (LUD-06).
  * Stateless and thread-safe.
  */
 public final class Lnurl {
@@ -24,6 +27,18 @@ public final class Lnurl {
     Objects.requireNonNull(url, "url");
     byte[] words = Bech32.toWords(url.getBytes(StandardCharsets.UTF_8));
     return Bech32.encode(Bech32.Encoding.BECH32, HRP, words).toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * LUD-06: the {@code description_hash} an LNURL-pay invoice must carry, the SHA-256 of the
+   * {@code metadata} string exactly as the payRequest served it (its UTF-8 bytes, not re-encoded).
+   */
+  public static byte[] metadataHash(String metadata) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(metadata.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime provides SHA-256", e);
+    }
   }
 
   /**

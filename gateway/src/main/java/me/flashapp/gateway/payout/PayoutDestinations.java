@@ -6,6 +6,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Locale;
 import me.flashapp.gateway.card.Card;
 import me.flashapp.gateway.card.CardLnurlPay;
@@ -16,7 +17,8 @@ import me.flashapp.gateway.lightning.Lnurl;
 
 /**
  * Turns a payout destination into something payable: a BOLT11 invoice (as given, or fetched from
- * an LNURL-pay service or a Lightning address, LUD-06/LUD-16), or one of this gateway's own Flash
+ * an LNURL-pay service or a Lightning address, LUD-06/LUD-16, and then checked to be for exactly
+ * the amount and to commit to the service's metadata), or one of this gateway's own Flash
  * Cards when the destination is a card's LNURL-pay ({@code .../boltcard/pay?p=..}). The card is
  * recognised by its p decrypting under our issuer key, not by the host, so only a tap of one of
  * our cards can name it.
@@ -100,17 +102,42 @@ public final class PayoutDestinations {
       if (!"payRequest".equals(pay.getString("tag")) || pay.getString("callback") == null) {
         throw new InvalidDestinationException("the LNURL is not an LNURL-pay");
       }
+      if (!(pay.getValue("metadata") instanceof String metadata)) {
+        throw new InvalidDestinationException("the LNURL-pay service gave no metadata");
+      }
       if (msat < pay.getLong("minSendable", 0L) || msat > pay.getLong("maxSendable", Long.MAX_VALUE)) {
         throw new InvalidDestinationException("the amount is outside what the LNURL-pay service accepts");
       }
       String cb = pay.getString("callback");
-      return get(cb + (cb.contains("?") ? "&" : "?") + "amount=" + msat);
-    }).map(invoice -> {
-      if (invoice.getString("pr") == null) {
-        throw new InvalidDestinationException("the LNURL-pay service gave no invoice: " + invoice.getString("reason"));
-      }
-      return new Resolved(null, checked(Bolt11.decode(invoice.getString("pr")), msat));
+      return get(cb + (cb.contains("?") ? "&" : "?") + "amount=" + msat).map(invoice -> {
+        if (invoice.getString("pr") == null) {
+          throw new InvalidDestinationException("the LNURL-pay service gave no invoice: " + invoice.getString("reason"));
+        }
+        Bolt11Invoice b;
+        try {
+          b = Bolt11.decode(invoice.getString("pr"));
+        } catch (IllegalArgumentException e) { // Bolt11Exception included
+          throw new InvalidDestinationException("the LNURL-pay service gave an invalid invoice: " + e.getMessage());
+        }
+        String pr = checked(b, msat);
+        commitsTo(b, metadata);
+        return new Resolved(null, pr);
+      });
     });
+  }
+
+  /**
+   * LUD-06: the wallet must check that the invoice's description_hash is the SHA-256 of the
+   * metadata it was served; otherwise the service could have us pay an invoice for something else
+   * (someone else's, reused from another payer) while claiming it is for this payee.
+   */
+  private static void commitsTo(Bolt11Invoice b, String metadata) {
+    byte[] expected = Lnurl.metadataHash(metadata);
+    if (b.descriptionHash().filter(h -> MessageDigest.isEqual(h, expected)).isEmpty()) {
+      throw new InvalidDestinationException(b.descriptionHash().isEmpty()
+          ? "the LNURL-pay invoice has no description_hash: it does not commit to the service's metadata (LUD-06)"
+          : "the LNURL-pay invoice's description_hash is not the SHA-256 of the service's metadata (LUD-06)");
+    }
   }
 
   private Future<JsonObject> get(String url) {

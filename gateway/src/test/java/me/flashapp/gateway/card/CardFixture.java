@@ -74,6 +74,16 @@ final class CardFixture {
     return r.json();
   }
 
+  /** Brings {@code sats} into the store's ledger account: a card topped up with 50,000 pays an invoice of it. */
+  void cardPayment(String store, long sats) {
+    JsonObject payer = issue(store, 100_000, 500_000);
+    topUp(store, payer.getString("id"), 50_000);
+    String inv = invoice(store, sats).getString("id");
+    CardSimulator sim = simulator(payer);
+    assertThat(TestGateway.await(gw.gateway().cardTaps().pay(new TapRequest(store, inv, sim.p(1), sim.c(1), null, null)))
+        .isSettled()).isTrue();
+  }
+
   String invoiceStatus(String store, String id) {
     return http.get("/api/v1/stores/" + store + "/invoices/" + id, ADMIN).json().getString("status");
   }

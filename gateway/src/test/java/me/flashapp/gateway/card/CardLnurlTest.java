@@ -7,11 +7,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import me.flashapp.gateway.lightning.Bolt11;
 import me.flashapp.gateway.lightning.Bolt11Builder;
+import me.flashapp.gateway.lightning.Bolt11Invoice;
 import me.flashapp.gateway.lightning.Bolt11Network;
 import me.flashapp.gateway.testing.Eventually;
 import me.flashapp.gateway.testing.Http;
+import me.flashapp.gateway.testing.Sha256;
 import me.flashapp.gateway.testing.TestGateway;
 import org.bitcoinj.crypto.ECKey;
 import org.junit.jupiter.api.AfterAll;
@@ -58,12 +61,21 @@ class CardLnurlTest {
 
   /** The same, dated by {@code clock} (the clock of the gateway that will pay it). */
   static String foreignInvoice(java.time.Clock clock, long msat, Bolt11Network network) {
+    return foreignBuilder(clock, msat, network).description("wallet").sign(new ECKey());
+  }
+
+  /** A BOLT11 of some other node's LNURL-pay service, committing to {@code metadata} (LUD-06). */
+  static String foreignLnurlInvoice(long msat, String metadata) {
+    return foreignBuilder(gw.clock, msat, Bolt11Network.REGTEST).descriptionHash(Sha256.of(metadata)).sign(new ECKey());
+  }
+
+  private static Bolt11Builder foreignBuilder(java.time.Clock clock, long msat, Bolt11Network network) {
     byte[] hash = new byte[32];
     byte[] secret = new byte[32];
     RANDOM.nextBytes(hash);
     RANDOM.nextBytes(secret);
     return Bolt11Builder.forNetwork(network).amountMsat(msat).timestamp(clock.instant().getEpochSecond())
-        .paymentHash(hash).paymentSecret(secret).description("wallet").features(9, 14, 16).sign(new ECKey());
+        .paymentHash(hash).paymentSecret(secret).features(9, 14, 16);
   }
 
   static JsonObject withdrawRequest(CardSimulator sim, int counter) {
@@ -194,7 +206,13 @@ class CardLnurlTest {
     JsonObject invoice = http.get(cb.substring(cb.indexOf("/boltcard")) + "&amount=21000000", null).json();
     assertThat(invoice.getJsonArray("routes")).isEmpty();
     String bolt11 = invoice.getString("pr");
-    assertThat(Bolt11.decode(bolt11).amountMsat().getAsLong()).isEqualTo(21_000_000L);
+    Bolt11Invoice decoded = Bolt11.decode(bolt11);
+    assertThat(decoded.amountMsat().getAsLong()).isEqualTo(21_000_000L);
+    // LUD-06: the BOLT11 (signed by the LND simulator from AddInvoice's description_hash) commits to
+    // the metadata string exactly as served, by h and without d
+    assertThat(decoded.descriptionHash().map(HexFormat.of()::formatHex))
+        .hasValue(HexFormat.of().formatHex(Sha256.of(pr.getString("metadata"))));
+    assertThat(decoded.description()).isEmpty();
     assertThat(http.get(cb.substring(cb.indexOf("/boltcard")) + "&amount=1500", null).json().getString("status"))
         .isEqualTo("ERROR"); // not whole sats
     Http.Response paid = http.post("/api/v1/dev/lightning/pay", new JsonObject().put("paymentRequest", bolt11).encode(),

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import me.flashapp.gateway.lightning.Bolt11;
+import me.flashapp.gateway.lightning.Lnurl;
 import me.flashapp.gateway.testing.Eventually;
 import me.flashapp.gateway.testing.Http;
 import me.flashapp.gateway.testing.TestGateway;
@@ -23,24 +24,27 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Merchant settlement: the store's balance from card payments is paid to its Lightning address, on
- * request (once, however many requests race) and by the periodic pass (every second here).
+ * request (once, however many requests race) and by the periodic pass (every second here), but
+ * only on an invoice that commits to the service's metadata and is for the amount (LUD-06).
  */
 class MerchantSettlementTest {
   static TestGateway gw;
   static CardFixture f;
-  static MerchantWallet wallet;
+  static LnurlPayService wallets;
 
   @BeforeAll
   static void start() {
     gw = TestGateway.start(Map.of("cardMasterKey", CardFixture.MASTER, "settlementIntervalSeconds", "1"));
     f = new CardFixture(gw);
-    wallet = new MerchantWallet(gw);
+    CardLnurlTest.gw = gw;
+    // The merchant's wallet: Lightning addresses served by an LNURL-pay service on loopback.
+    wallets = new LnurlPayService();
   }
 
   @AfterAll
   static void stop() {
     gw.close();
-    wallet.close();
+    wallets.close();
   }
 
   @AfterEach
@@ -54,7 +58,7 @@ class MerchantSettlementTest {
     Http http = gw.http();
     assertThat(http.post("/api/v1/stores/" + store + "/settlements", "{}", CardFixture.ADMIN).status()).isEqualTo(400);
     Http.Response config = http.put("/api/v1/stores/" + store + "/settlement-config", new JsonObject()
-        .put("destination", wallet.address()).put("thresholdSats", 100_000).encode(), CardFixture.ADMIN);
+        .put("destination", wallets.address("good")).put("thresholdSats", 100_000).encode(), CardFixture.ADMIN);
     assertThat(config.status()).as(config.toString()).isEqualTo(200);
     assertThat(http.put("/api/v1/stores/" + store + "/settlement-config", "{\"destination\":\"nope\"}",
         CardFixture.ADMIN).status()).isEqualTo(422);
@@ -75,7 +79,7 @@ class MerchantSettlementTest {
     assertThat(settled.json().getString("amount")).isEqualTo("7404");
     assertThat(f.ledger("store:" + store)).isZero();
     assertThat(f.ledger("payouts-in-flight")).isZero();
-    List<String> issued = wallet.issued();
+    List<String> issued = wallets.issued();
     String pr = issued.get(issued.size() - 1);
     assertThat(gw.sql("SELECT status, amount_msat FROM lightning_payouts WHERE payment_hash = $1",
         Bolt11.decode(pr).paymentHashHex())).singleElement()
@@ -92,9 +96,9 @@ class MerchantSettlementTest {
     String store = gw.createStore("Rush");
     String path = "/api/v1/stores/" + store + "/settlements";
     assertThat(gw.http().put("/api/v1/stores/" + store + "/settlement-config", new JsonObject()
-        .put("destination", wallet.address()).encode(), CardFixture.ADMIN).status()).isEqualTo(200);
+        .put("destination", wallets.address("good")).encode(), CardFixture.ADMIN).status()).isEqualTo(200);
     f.fundStore(store, 5_000);
-    int before = wallet.issued().size();
+    int before = wallets.issued().size();
 
     int n = 10;
     ExecutorService clients = Executors.newFixedThreadPool(n);
@@ -135,7 +139,7 @@ class MerchantSettlementTest {
     assertThat(f.ledger("payouts-in-flight")).isZero();
 
     // The simulator was asked to pay exactly one of the invoices the wallet issued to the racing requests.
-    List<String> offered = wallet.issued().subList(before, wallet.issued().size());
+    List<String> offered = wallets.issued().subList(before, wallets.issued().size());
     var router = gw.gateway().lightning().simulator().router();
     assertThat(offered.stream().mapToInt(pr -> router.acceptedAttempts(Bolt11.decode(pr).paymentHashHex())).sum())
         .isEqualTo(1);
@@ -153,9 +157,9 @@ class MerchantSettlementTest {
     // Configured first, so each pass tries it (and fails: connection refused) before the due store.
     String unreachable = configuredStore("Unreachable", "merchant@127.0.0.1:" + closedPort, 1_000);
     f.fundStore(unreachable, 2_000);
-    String under = configuredStore("Under", wallet.address(), 100_000);
+    String under = configuredStore("Under", wallets.address("good"), 100_000);
     f.fundStore(under, 3_000);
-    String due = configuredStore("Due", wallet.address(), 4_000);
+    String due = configuredStore("Due", wallets.address("good"), 4_000);
     f.fundStore(due, 4_000);
 
     List<JsonObject> paid = Eventually.get("the due store paid out by the periodic pass", () -> {
@@ -172,7 +176,40 @@ class MerchantSettlementTest {
     assertThat(gw.sql("SELECT id FROM payouts WHERE store_id = $1", unreachable)).isEmpty();
     // on request only from now on: the other tests' passes need not retry it
     assertThat(gw.http().put("/api/v1/stores/" + unreachable + "/settlement-config", new JsonObject()
-        .put("destination", wallet.address()).encode(), CardFixture.ADMIN).status()).isEqualTo(200);
+        .put("destination", wallets.address("good")).encode(), CardFixture.ADMIN).status()).isEqualTo(200);
+  }
+
+  @Test
+  void nothingIsPaidToAServiceWhoseInvoiceDoesNotCommitToItsMetadataOrAmount() {
+    String store = gw.createStore("Bakery");
+    Http http = gw.http();
+    f.cardPayment(store, 10_000);
+    long payouts = gw.count("payouts");
+    for (String bad : new String[] {"memo", "otherhash", "amount"}) {
+      assertThat(http.put("/api/v1/stores/" + store + "/settlement-config", new JsonObject()
+          .put("destination", wallets.address(bad)).encode(), CardFixture.ADMIN).status()).isEqualTo(200);
+      Http.Response r = http.post("/api/v1/stores/" + store + "/settlements", "{}", CardFixture.ADMIN);
+      assertThat(r.status()).as(bad + " → " + r).isEqualTo(400);
+      assertThat(r.json().getString("code")).isEqualTo("settlement-destination-failed");
+      assertThat(r.json().getString("message")).contains(bad.equals("amount") ? "exactly" : "description_hash");
+      assertThat(gw.count("payouts")).isEqualTo(payouts);
+      assertThat(gw.sql("SELECT 1 FROM lightning_payouts WHERE payment_hash = $1",
+          Bolt11.decode(wallets.lastInvoice()).paymentHashHex())).isEmpty();
+      assertThat(f.ledger("store:" + store)).isEqualTo(10_000);
+    }
+
+    // a Flash Card of our own as the destination is still credited inside the ledger, no Lightning hop
+    JsonObject own = f.issue(store, 100_000, 500_000);
+    String ownLnurl = Lnurl.encode("http://localhost:" + gw.gateway().httpPort() + "/boltcard/pay?p="
+        + CardFixture.simulator(own).p(3));
+    assertThat(http.put("/api/v1/stores/" + store + "/settlement-config", new JsonObject().put("destination", ownLnurl)
+        .encode(), CardFixture.ADMIN).status()).isEqualTo(200);
+    Http.Response settled = http.post("/api/v1/stores/" + store + "/settlements", "{}", CardFixture.ADMIN);
+    assertThat(settled.status()).as(settled.toString()).isEqualTo(200);
+    assertThat(settled.json().getString("state")).isEqualTo("Completed");
+    assertThat(f.card(own.getString("id"))).isEqualTo(10_000);
+    assertThat(f.ledger("store:" + store)).isZero();
+    assertThat(gw.count("payouts")).isEqualTo(payouts + 1);
   }
 
   private static String configuredStore(String name, String destination, long thresholdSats) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import me.flashapp.gateway.lightning.Bolt11;
 import me.flashapp.gateway.lightning.Bolt11Network;
 import me.flashapp.gateway.lightning.Lnurl;
 import me.flashapp.gateway.testing.Http;
@@ -19,6 +20,7 @@ class PullPaymentsTest {
   static TestGateway gw;
   static CardFixture f;
   static Http http;
+  static LnurlPayService wallets;
   String store;
 
   @BeforeAll
@@ -27,23 +29,20 @@ class PullPaymentsTest {
     f = new CardFixture(gw);
     http = gw.http();
     CardLnurlTest.gw = gw; // for its BOLT11 helper
+    wallets = new LnurlPayService();
   }
 
   @AfterAll
   static void stop() {
     gw.close();
+    wallets.close();
   }
 
   @BeforeEach
   void storeWithBalance() {
     gw.clock.advance(Duration.ofSeconds(30));
     store = gw.createStore("Cafe");
-    JsonObject payer = f.issue(store, 100_000, 500_000);
-    f.topUp(store, payer.getString("id"), 50_000);
-    String inv = f.invoice(store, 10_000).getString("id");
-    TapResult paid = TestGateway.await(gw.gateway().cardTaps().pay(new TapRequest(store, inv,
-        CardFixture.simulator(payer).p(1), CardFixture.simulator(payer).c(1), null, null)));
-    assertThat(paid.isSettled()).isTrue();
+    f.cardPayment(store, 10_000);
     assertThat(f.ledger("store:" + store)).isEqualTo(10_000);
   }
 
@@ -134,5 +133,34 @@ class PullPaymentsTest {
         "{}", CardFixture.ADMIN);
     assertThat(marked.json().getString("state")).isEqualTo("Completed");
     assertThat(f.card(customer.getString("id"))).isEqualTo(2_000); // paid by other means: nothing moves here
+  }
+
+  @Test
+  void aClaimToAnLnurlPayIsPaidOnlyIfItsInvoiceCommitsToTheMetadataAndTheAmount() {
+    String ppId = pullPayment("5000", "SATS", true).getString("id");
+    long payouts = gw.count("payouts");
+    for (String[] bad : new String[][] {
+        {wallets.address("memo"), "has no description_hash"},
+        {wallets.address("otherhash"), "description_hash is not the SHA-256 of the service's metadata"},
+        {Lnurl.encode(wallets.url("otherhash")), "description_hash is not the SHA-256 of the service's metadata"},
+        {wallets.address("amount"), "must be for exactly 2000000 msat"}}) {
+      Http.Response r = claim(ppId, bad[0], "2000");
+      assertThat(r.status()).as(bad[0] + " → " + r).isEqualTo(422);
+      assertThat(r.array().getJsonObject(0).getString("path")).isEqualTo("destination");
+      assertThat(r.array().getJsonObject(0).getString("message")).contains(bad[1]);
+      assertThat(gw.count("payouts")).isEqualTo(payouts);
+      assertThat(gw.sql("SELECT 1 FROM lightning_payouts WHERE payment_hash = $1",
+          Bolt11.decode(wallets.lastInvoice()).paymentHashHex())).isEmpty();
+      assertThat(f.ledger("store:" + store)).isEqualTo(10_000);
+    }
+
+    Http.Response good = claim(ppId, wallets.address("good"), "2000");
+    assertThat(good.status()).as(good.toString()).isEqualTo(200);
+    assertThat(good.json().getString("state")).isEqualTo("Completed");
+    assertThat(gw.sql("SELECT status, amount_msat FROM lightning_payouts WHERE payment_hash = $1",
+        Bolt11.decode(wallets.lastInvoice()).paymentHashHex())).singleElement()
+        .satisfies(row -> assertThat(row.getString("status")).isEqualTo("succeeded"))
+        .satisfies(row -> assertThat(row.getLong("amount_msat")).isEqualTo(2_000_000L));
+    assertThat(f.ledger("store:" + store)).isEqualTo(8_000);
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import me.flashapp.gateway.devnet.LndSimulator;
 import me.flashapp.gateway.testing.Eventually;
 import me.flashapp.gateway.testing.Http;
+import me.flashapp.gateway.testing.Sha256;
 import me.flashapp.gateway.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,5 +178,63 @@ class LightningPaymentsTest {
     assertThat(lnd.getString("stream")).isEqualTo("streaming");
     assertThat(lnd.getString("pubkey")).isEqualTo(sim().nodePubkeyHex());
     assertThat(lnd.containsKey("settleIndex")).isTrue();
+  }
+
+  static String storeLn(String storeId) {
+    return gw.sql("SELECT enabled, config->>'connectionString' AS cs FROM store_payment_methods WHERE store_id = $1"
+        + " AND payment_method_id = 'BTC-LN'", storeId).stream().map(r -> r.getBoolean("enabled") + " " + r.getString("cs"))
+        .findFirst().orElse("none");
+  }
+
+  @Test
+  void onlyAKeyTrustedWithTheInternalNodeMayPointAStoreAtIt() {
+    String shop = gw.createStore("Owner's shop");
+    assertThat(http.delete("/api/v1/stores/" + shop + "/payment-methods/BTC-LN", ADMIN).status()).isEqualTo(200);
+    String internal = "{\"enabled\":true,\"config\":{\"connectionString\":\"Internal Node\"}}";
+    String owner = gw.createKey("btcpay.store.canmodifystoresettings:" + shop);
+    for (String body : List.of(internal, "{\"config\":{\"connectionString\":\"  internal node \"}}")) {
+      Http.Response denied = http.put("/api/v1/stores/" + shop + "/payment-methods/BTC-LN", body, owner);
+      assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+      assertThat(denied.json().getString("code")).isEqualTo("missing-permission");
+      assertThat(denied.json().getString("message")).contains("btcpay.server.canuseinternallightningnode");
+      assertThat(storeLn(shop)).isEqualTo("none");
+    }
+    // the owner still manages the store's other settings
+    assertThat(http.put("/api/v1/stores/" + shop, "{\"name\":\"Renamed\"}", owner).status()).isEqualTo(200);
+
+    for (String trusted : List.of("btcpay.server.canuseinternallightningnode", "btcpay.server.canmodifyserversettings")) {
+      assertThat(http.delete("/api/v1/stores/" + shop + "/payment-methods/BTC-LN", ADMIN).status()).isIn(200, 404);
+      String key = gw.createKey("btcpay.store.canmodifystoresettings:" + shop, trusted);
+      Http.Response ok = http.put("/api/v1/stores/" + shop + "/payment-methods/BTC-LN", internal, key);
+      assertThat(ok.status()).as(trusted + " → " + ok).isEqualTo(200);
+      assertThat(storeLn(shop)).isEqualTo("true Internal Node");
+    }
+  }
+
+  @Test
+  void anInvoiceWithLnurlMetadataCommitsToItsHashNotAMemo() {
+    String metadata = "[[\"text/plain\",\"Tip jar \u00e9\"]]";
+    Http.Response r = http.post("/api/v1/stores/" + store + "/invoices", new JsonObject().put("amount", "1234")
+        .put("currency", "SATS").put("metadata", new JsonObject().put("lnurlMetadata", metadata)).encode(), ADMIN);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    String bolt11 = gw.sql("SELECT destination FROM invoice_payment_methods WHERE invoice_id = $1"
+        + " AND payment_method_id = 'BTC-LN'", r.json().getString("id")).get(0).getString("destination");
+    Bolt11Invoice decoded = Bolt11.decode(bolt11);
+    // h is the SHA-256 of the string's UTF-8 bytes, computed here independently of the gateway
+    assertThat(decoded.descriptionHash().map(java.util.HexFormat.of()::formatHex)).hasValue(java.util.HexFormat.of()
+        .formatHex(Sha256.of(metadata)));
+    assertThat(decoded.description()).isEmpty();
+    assertThat(decoded.amountMsat().getAsLong()).isEqualTo(1_234_000L);
+
+    Bolt11Invoice plain = Bolt11.decode(invoice(1234).getString("bolt11"));
+    assertThat(plain.description()).hasValueSatisfying(d -> assertThat(d).contains("Lightning Cafe"));
+    assertThat(plain.descriptionHash()).isEmpty();
+
+    long invoices = gw.count("invoices");
+    Http.Response bad = http.post("/api/v1/stores/" + store + "/invoices",
+        "{\"amount\":\"1\",\"currency\":\"SATS\",\"metadata\":{\"lnurlMetadata\":[1]}}", ADMIN);
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.array().getJsonObject(0).getString("path")).isEqualTo("metadata.lnurlMetadata");
+    assertThat(gw.count("invoices")).isEqualTo(invoices);
   }
 }
