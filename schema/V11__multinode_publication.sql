@@ -1,6 +1,6 @@
 -- Several gateway nodes on one database.
 --
--- Every node's POS hub gets every published event, whichever node numbered it.
+-- 1. Every node's POS hub gets every published event, whichever node numbered it.
 --
 -- The dispatcher that numbers a batch of outbox rows (under its advisory lock) also gives the
 -- whole batch the next publication batch number and, in the same transaction, issues ONE
@@ -23,3 +23,8 @@ INSERT INTO outbox_publication (last_batch) VALUES (0);
 ALTER TABLE outbox_events ADD COLUMN pub_batch BIGINT;
 CREATE INDEX outbox_pub_batch ON outbox_events (pub_batch, id) WHERE pub_batch IS NOT NULL;
 
+-- 2. Webhook deliveries are claimed before they are sent, so two nodes never send one twice.
+-- A lease rather than a held row lock: a send may take the whole HTTP timeout, and a transaction
+-- (and pooled connection) held open across it would starve the pool. A node that dies mid-send
+-- leaves a lease that expires, after which another node sends the delivery.
+ALTER TABLE webhook_deliveries ADD COLUMN lease_until TIMESTAMPTZ;

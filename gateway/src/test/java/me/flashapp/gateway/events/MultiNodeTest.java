@@ -3,6 +3,7 @@ package me.flashapp.gateway.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -20,14 +21,15 @@ import me.flashapp.gateway.testing.Eventually;
 import me.flashapp.gateway.testing.Http;
 import me.flashapp.gateway.testing.TestGateway;
 import me.flashapp.gateway.testing.WsClient;
+import me.flashapp.gateway.webhook.WebhookSender;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two gateway nodes on one database, sharing one bitcoind and one LND (the simulators, as external
- * nodes): every node's POS hub gets every event once and in order whoever numbered it, and terminals
- * on either node see the same stream.
+ * nodes): every node's POS hub gets every event once and in order whoever numbered it, terminals
+ * on either node see the same stream, and webhook deliveries are sent once by the two senders.
  */
 class MultiNodeTest {
   static final String ADMIN = TestGateway.ADMIN_KEY;
@@ -194,6 +196,44 @@ class MultiNodeTest {
       // then live, from whichever node
       createInvoice(a, store, 500);
       assertThat(again.next().getLong("seq")).isEqualTo(all.size() + 1L);
+    }
+  }
+
+  @Test
+  void bothNodesSendWebhooksYetEachDeliveryArrivesOnceAndInOrder() {
+    String secret = "whsec-multinode-0123456789";
+    Vertx receiverVertx = Vertx.vertx();
+    List<String> received = new CopyOnWriteArrayList<>();
+    try {
+      // answers a little late, so that both nodes' senders see each delivery pending while it is in flight
+      HttpServer receiver = TestGateway.await(receiverVertx.createHttpServer().requestHandler(req -> req.body()
+          .onSuccess(body -> {
+            boolean signed = ("sha256=" + WebhookSender.sign(secret, body.toString())).equals(req.getHeader("BTCPay-Sig"));
+            received.add(signed ? new JsonObject(body.toString()).getString("deliveryId") : "bad signature");
+            receiverVertx.setTimer(20, t -> req.response().setStatusCode(200).end());
+          })).listen(0, "127.0.0.1"));
+      String store = a.createStore("Hooks on two nodes");
+      Http.Response hook = a.http().post("/api/v1/stores/" + store + "/webhooks", new JsonObject()
+          .put("url", "http://127.0.0.1:" + receiver.actualPort() + "/hook").put("secret", secret).encode(), ADMIN);
+      assertThat(hook.status()).isEqualTo(200);
+      String hookId = hook.json().getString("id");
+      for (int i = 0; i < 12; i++) {
+        String invoice = createInvoice(i % 2 == 0 ? a : b, store, 100 + i);
+        if (i % 3 == 0) {
+          mark(i % 2 == 0 ? b : a, store, invoice, "Settled");
+        }
+      }
+      int events = published(store).size();
+      List<String> inOrder = Eventually.get("all deliveries made", () -> {
+        var rows = a.sql("SELECT id, status FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY seq", hookId);
+        boolean done = rows.size() == events && rows.stream().allMatch(r -> r.getString("status").equals("Delivered"));
+        return done ? rows.stream().map(r -> r.getString("id")).toList() : null;
+      });
+      assertThat(received).containsExactlyElementsOf(inOrder);
+      assertThat(a.sql("SELECT count(*) AS n FROM webhook_deliveries WHERE webhook_id = $1"
+          + " AND (attempts <> 1 OR lease_until IS NOT NULL)", hookId).get(0).getLong("n")).isZero();
+    } finally {
+      TestGateway.await(receiverVertx.close());
     }
   }
 }
