@@ -54,6 +54,7 @@ public final class EventsWiring {
     // deliveries are enqueued in the numbering transaction, sent after its commit
     dispatcher.addHook(new WebhookQueue(clock));
     this.checkout = new CheckoutStatus(vertx, pool, hub);
+    // on every node's batches, not only this node's: whichever node's sender claims a delivery first sends it
     dispatcher.addListener(events -> webhooks.wake());
   }
 

@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * for transactions that woke us locally, as NOTIFY serializes commits), a poll
  * once subscribed (a commit may have landed before LISTEN took effect), a slow periodic poll as a
  * safety net, and one pass at start, which publishes whatever a crash left pending.
+ *
+ * <p>Several nodes: the numbering transaction also gives its rows the next publication batch number
+ * and notifies {@code outbox_published} once (schema V11). Listeners are fed through this node's
+ * {@link PublicationFeed}, so they get every node's events, each once and in order: this node's
+ * own batches directly, the others' read after the notification (or the periodic poll).
  */
 public final class EventDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
@@ -53,8 +58,19 @@ public final class EventDispatcher {
   static final String SAVE_COUNTERS = "INSERT INTO outbox_store_seq (store_id, last_seq)"
       + " SELECT * FROM unnest($1::text[], $2::bigint[])"
       + " ON CONFLICT (store_id) DO UPDATE SET last_seq = EXCLUDED.last_seq";
-  static final String ASSIGN = "UPDATE outbox_events o SET store_seq = v.seq"
-      + " FROM unnest($1::bigint[], $2::bigint[]) AS v(id, seq) WHERE o.id = v.id";
+  static final String PUBLISHED_CHANNEL = "outbox_published";
+  /**
+   * Numbers the rows, takes the next publication batch and notifies it, in one statement (one round
+   * trip, as before V11). The NOTIFY is delivered when this transaction commits.
+   */
+  static final String ASSIGN = "WITH batch AS (UPDATE outbox_publication SET last_batch = last_batch + 1"
+      + " RETURNING last_batch, pg_notify('" + PUBLISHED_CHANNEL + "', last_batch::text) AS notified),"
+      + " assigned AS (UPDATE outbox_events o SET store_seq = v.seq, pub_batch = batch.last_batch"
+      + " FROM unnest($1::bigint[], $2::bigint[]) AS v(id, seq), batch WHERE o.id = v.id)"
+      + " SELECT last_batch FROM batch";
+
+  /** A committed numbering: its publication batch and its events (batch 0 and none when idle). */
+  private record Numbered(long batch, List<PublishedEvent> events) {}
 
   /** Work done inside the numbering transaction (e.g. enqueueing webhook deliveries). */
   public interface InTransaction extends BiFunction<SqlConnection, List<PublishedEvent>, Future<Void>> {}
@@ -70,19 +86,24 @@ public final class EventDispatcher {
   private long timer = -1;
   private Runnable localWake;
   private Passes passes;
+  private final PublicationFeed feed;
 
   public EventDispatcher(Vertx vertx, Pool pool, DatabaseUrls.Parts db, long pollMillis) {
     this.vertx = vertx;
     this.pool = pool;
     this.db = db;
     this.pollMillis = pollMillis;
+    this.feed = new PublicationFeed(pool, this::notifyListeners);
   }
 
   public void addHook(InTransaction hook) {
     hooks.add(hook);
   }
 
-  /** Called after commit, on the dispatcher's context, with events in seq order per store. */
+  /**
+   * Called after commit, on the dispatcher's context, with events in seq order per store: every
+   * event published by any node on this database, once (from the first publication after start).
+   */
   public void addListener(Consumer<List<PublishedEvent>> listener) {
     listeners.add(listener);
   }
@@ -91,13 +112,21 @@ public final class EventDispatcher {
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
     passes = new Passes(context, this::pass);
-    return Future.<Void>future(p -> context.runOnContext(v -> {
+    return Future.<Void>future(p -> context.runOnContext(v -> feed.start(context).onComplete(started -> {
+      if (started.failed()) {
+        p.fail(started.cause());
+        return;
+      }
       subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions().setHost(db.host()).setPort(db.port())
           .setDatabase(db.database()).setUser(db.user()).setPassword(db.password()));
       // Reconnect forever: missed notifications are covered by the poll on (re)subscription.
       subscriber.reconnectPolicy(retries -> 1000L);
       subscriber.channel("outbox_events").handler(payload -> wake()).subscribeHandler(x -> wake());
-      timer = vertx.setPeriodic(pollMillis, id -> wake());
+      subscriber.channel(PUBLISHED_CHANNEL).handler(this::onPublished).subscribeHandler(x -> pollFeed());
+      timer = vertx.setPeriodic(pollMillis, id -> {
+        wake();
+        pollFeed();
+      });
       // this node's own commits wake it in process (no NOTIFY; see Outbox and schema V8)
       localWake = Outbox.onCommit(this::wake);
       subscriber.connect().onComplete(ar -> {
@@ -107,7 +136,23 @@ public final class EventDispatcher {
         wake();
         p.complete();
       });
-    }));
+    })));
+  }
+
+  /** Another node (or this one) committed publication batch {@code payload}. */
+  private void onPublished(String payload) {
+    long batch;
+    try {
+      batch = Long.parseLong(payload);
+    } catch (NumberFormatException e) {
+      pollFeed(); // not ours to trust: ask the table
+      return;
+    }
+    context.runOnContext(v -> feed.committedUpTo(batch));
+  }
+
+  private void pollFeed() {
+    context.runOnContext(v -> feed.poll());
   }
 
   public Future<Void> stop() {
@@ -116,6 +161,7 @@ public final class EventDispatcher {
     }
     return Future.<Void>future(p -> context.runOnContext(v -> {
       passes.stop();
+      feed.stop();
       vertx.cancelTimer(timer);
       if (localWake != null) {
         localWake.run();
@@ -131,26 +177,32 @@ public final class EventDispatcher {
     }
   }
 
-  /** Numbers what is pending, then hands it to the listeners; true when a full batch suggests more. */
+  /** Numbers what is pending, then hands it to the feed; true when a full batch suggests more. */
   private Future<Boolean> pass() {
-    return pool.withTransaction(this::assign).map(events -> {
-      for (Consumer<List<PublishedEvent>> l : events.isEmpty() ? List.<Consumer<List<PublishedEvent>>>of() : listeners) {
-        try {
-          l.accept(events);
-        } catch (RuntimeException e) {
-          LOG.error("event listener failed", e);
-        }
+    return pool.withTransaction(this::assign).map(numbered -> {
+      if (!numbered.events().isEmpty()) {
+        feed.numbered(numbered.batch(), numbered.events());
       }
-      return events.size() == BATCH;
+      return numbered.events().size() == BATCH;
     }).onFailure(err -> LOG.warn("event dispatch failed, will retry: {}", err.toString()));
   }
 
-  private Future<List<PublishedEvent>> assign(SqlConnection tx) {
+  private void notifyListeners(List<PublishedEvent> events) {
+    for (Consumer<List<PublishedEvent>> l : listeners) {
+      try {
+        l.accept(events);
+      } catch (RuntimeException e) {
+        LOG.error("event listener failed", e);
+      }
+    }
+  }
+
+  private Future<Numbered> assign(SqlConnection tx) {
     return tx.preparedQuery(LOCK).execute(Tuple.of(LOCK_KEY))
         .compose(x -> tx.preparedQuery(PENDING).execute())
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.succeededFuture(List.of());
+            return Future.succeededFuture(new Numbered(0, List.of()));
           }
           List<Row> pending = new ArrayList<>(rows.size());
           LinkedHashSet<String> stores = new LinkedHashSet<>();
@@ -181,12 +233,13 @@ public final class EventDispatcher {
                 for (int i = 0; i < storeIds.length; i++) {
                   lastSeqs[i] = last.get(storeIds[i]);
                 }
-                Future<Void> f = tx.preparedQuery(SAVE_COUNTERS).execute(Tuple.tuple().addValue(storeIds).addValue(lastSeqs))
-                    .compose(x -> tx.preparedQuery(ASSIGN).execute(Tuple.tuple().addValue(ids).addValue(seqs))).mapEmpty();
+                Future<Long> f = tx.preparedQuery(SAVE_COUNTERS).execute(Tuple.tuple().addValue(storeIds).addValue(lastSeqs))
+                    .compose(x -> tx.preparedQuery(ASSIGN).execute(Tuple.tuple().addValue(ids).addValue(seqs)))
+                    .map(batch -> batch.iterator().next().getLong("last_batch"));
                 for (InTransaction hook : hooks) {
-                  f = f.compose(x -> hook.apply(tx, out));
+                  f = f.compose(batch -> hook.apply(tx, out).map(batch));
                 }
-                return f.map(out);
+                return f.map(batch -> new Numbered(batch, out));
               });
         });
   }

@@ -30,20 +30,32 @@ import org.slf4j.LoggerFactory;
  * on 5xx, 408, 429 or no answer according to the configured schedule. Pending rows are the queue,
  * so a restart resumes where it stopped. Runs on one context; HTTP goes through the non-blocking
  * WebClient with connect and response timeouts.
+ *
+ * <p>Several nodes may run a sender against one database: a delivery is claimed (a lease, schema
+ * V11) before it is sent, and the claim succeeds only if the row is still exactly as this node read
+ * it (pending, unleased, same attempt count), so one node sends each attempt. A webhook whose
+ * oldest pending delivery is leased is skipped altogether, which keeps deliveries in order across
+ * nodes. A node that dies mid-send holds the lease until it expires; then another node sends.
  */
 public final class WebhookSender {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
   static final long TIMEOUT_MILLIS = 15_000;
   static final long POLL_MILLIS = 5_000;
-  static final String HEADS = "SELECT DISTINCT ON (d.webhook_id) d.id, d.webhook_id, d.body, d.attempts,"
-      + " d.next_attempt_at, w.url, w.secret, w.automatic_redelivery"
+  /** Longer than a send can take (timeout plus recording), so a live lease is never taken over. */
+  static final long LEASE_SECONDS = 60;
+  static final String HEADS = "SELECT * FROM (SELECT DISTINCT ON (d.webhook_id) d.id, d.webhook_id, d.body, d.attempts,"
+      + " d.next_attempt_at, d.lease_until, w.url, w.secret, w.automatic_redelivery"
       + " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
-      + " WHERE d.status = 'Pending' ORDER BY d.webhook_id, d.seq";
+      + " WHERE d.status = 'Pending' ORDER BY d.webhook_id, d.seq) head"
+      + " WHERE head.lease_until IS NULL OR head.lease_until < now()";
+  static final String CLAIM = "UPDATE webhook_deliveries SET lease_until = now() + interval '" + LEASE_SECONDS + " seconds'"
+      + " WHERE id = $1 AND status = 'Pending' AND attempts = $2 AND (lease_until IS NULL OR lease_until < now())";
   // One statement, so an attempt's row in the log commits with the outcome it records on the
-  // delivery, or neither does; the attempt number is the delivery's count after this attempt.
+  // delivery (and the lease's release), or neither does; the attempt number is the delivery's count
+  // after this attempt.
   static final String RECORD = "WITH d AS (UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1,"
-      + " next_attempt_at = $3, http_code = $4, error_message = $5, last_attempt_at = $6 WHERE id = $1"
-      + " RETURNING id, attempts, last_attempt_at, http_code, error_message)"
+      + " next_attempt_at = $3, http_code = $4, error_message = $5, last_attempt_at = $6, lease_until = NULL"
+      + " WHERE id = $1 RETURNING id, attempts, last_attempt_at, http_code, error_message)"
       + " INSERT INTO webhook_delivery_attempts (delivery_id, attempt, attempted_at, http_code, error_message)"
       + " SELECT id, attempts, last_attempt_at, http_code, error_message FROM d";
 
@@ -109,16 +121,32 @@ public final class WebhookSender {
           vertx.setTimer(Math.max(1, due.toEpochMilli() - now.toEpochMilli()), id -> wake());
           continue;
         }
-        send(r);
+        claimThenSend(r);
       }
       return false;
     }).onFailure(err -> LOG.warn("webhook queue read failed: {}", err.toString()));
   }
 
+  private void claimThenSend(Row r) {
+    String webhookId = r.getString("webhook_id");
+    inFlight.add(webhookId);
+    pool.preparedQuery(CLAIM).execute(Tuple.of(r.getString("id"), r.getInteger("attempts")))
+        .onComplete(ar -> {
+          if (ar.succeeded() && ar.result().rowCount() == 1) {
+            send(r);
+            return;
+          }
+          // another node sends it (or already did); it carries on with this webhook's next delivery
+          inFlight.remove(webhookId);
+          if (ar.failed()) {
+            LOG.warn("webhook delivery claim failed: {}", ar.cause().toString());
+          }
+        });
+  }
+
   private void send(Row r) {
     String webhookId = r.getString("webhook_id");
     String body = r.getString("body");
-    inFlight.add(webhookId);
     Future<Integer> answer;
     try {
       answer = client.postAbs(r.getString("url")).timeout(TIMEOUT_MILLIS)

@@ -43,6 +43,30 @@ public final class TestGateway implements AutoCloseable {
     settings.putAll(extra);
   }
 
+  /** Another node of {@code first}: same database, data dir (card master key) and clock. */
+  private TestGateway(TestGateway first, Map<String, String> extra) {
+    this.clock = first.clock;
+    this.databaseUrl = first.databaseUrl;
+    this.dataDir = first.dataDir;
+    this.settings = new HashMap<>(first.settings);
+    settings.putAll(extra);
+  }
+
+  /**
+   * Starts a second gateway node on this one's database, with its own Vert.x and HTTP port and
+   * this node's settings (plus {@code extra}). In dev mode it would start its own simulators, whose
+   * chains would disagree in the shared tables; configure both nodes against one bitcoind and LND.
+   */
+  public TestGateway startNode(Map<String, String> extra) {
+    try {
+      TestGateway t = new TestGateway(this, extra);
+      t.startGateway();
+      return t;
+    } catch (Exception e) {
+      throw new IllegalStateException("second node did not start", e);
+    }
+  }
+
   public static TestGateway start() {
     return start(Map.of());
   }
