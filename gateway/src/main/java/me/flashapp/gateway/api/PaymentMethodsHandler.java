@@ -73,21 +73,34 @@ public final class PaymentMethodsHandler {
     Fields f = new Fields(JsonBody.object(ctx));
     Boolean enabled = f.bool("enabled");
     var config = f.object("config");
-    if (config == null && !f.hasErrors()) {
-      f.error("config", "is required");
-    }
     f.validate();
-    JsonObject configJson = new JsonObject(config.toString());
     store(storeId)
-        .compose(store -> handler.validateConfig(store, configJson)
-            .recover(err -> Future.failedFuture(err instanceof PaymentMethodConfigException c
-                ? ValidationException.of(c.path(), c.getMessage()) : err))
-            .compose(normalized -> {
-              requireInternalNodePermission(key, methodId, normalized);
-              var m = new PaymentMethods.StoreMethod(methodId, enabled == null || enabled, normalized);
-              return PaymentMethods.saveStoreMethod(pool, storeId, m, clock.instant())
-                  .onComplete(ar -> methods.invalidate(storeId)).compose(v -> describe(store, m));
-            }))
+        .compose(store -> PaymentMethods.storeMethods(pool, storeId).compose(list -> {
+          var existing = list.stream().filter(m -> m.paymentMethodId().equals(methodId)).findFirst().orElse(null);
+          // As Greenfield: what the body leaves out stays as it is (so a method is switched off
+          // with {"enabled":false} alone); a new method needs its config and starts enabled.
+          boolean on = enabled != null ? enabled : existing == null || existing.enabled();
+          Future<JsonObject> normalized;
+          if (config == null) {
+            if (existing == null) {
+              throw ValidationException.of("config", "is required: the store has no " + methodId + " yet");
+            }
+            normalized = Future.succeededFuture(existing.config());
+          } else {
+            normalized = handler.validateConfig(store, new JsonObject(config.toString()))
+                .recover(err -> Future.failedFuture(err instanceof PaymentMethodConfigException c
+                    ? ValidationException.of(c.path(), c.getMessage()) : err))
+                .map(n -> {
+                  requireInternalNodePermission(key, methodId, n);
+                  return n;
+                });
+          }
+          return normalized.compose(n -> {
+            var m = new PaymentMethods.StoreMethod(methodId, on, n);
+            return PaymentMethods.saveStoreMethod(pool, storeId, m, clock.instant())
+                .onComplete(ar -> methods.invalidate(storeId)).compose(v -> describe(store, m));
+          });
+        }))
         .onSuccess(out -> Reply.ok(out).send(ctx)).onFailure(ctx::fail);
   }
 

@@ -147,11 +147,17 @@ public final class WebhooksHandler {
             .put("specificEvents", new JsonArray(List.of(r.getArrayOfStrings("specific_events")))));
   }
 
+  /**
+   * Greenfield's delivery statuses: {@code HttpSuccess}, {@code HttpError} (the receiver answered,
+   * not with a 2xx), {@code Failed} (no answer). {@code Pending} (not delivered yet, another attempt
+   * scheduled) is ours: BTCPay has no queue to show.
+   */
   static JsonObject deliveryJson(Row r) {
-    String status = r.getString("status");
-    if ("Failed".equals(status) && r.getInteger("http_code") != null) {
-      status = "HttpError";
-    }
+    String status = switch (r.getString("status")) {
+      case "Delivered" -> "HttpSuccess";
+      case "Failed" -> r.getInteger("http_code") != null ? "HttpError" : "Failed";
+      default -> r.getString("status");
+    };
     return new JsonObject().put("id", r.getString("id"))
         .put("timestamp", r.getOffsetDateTime("created_at").toEpochSecond())
         .put("httpCode", r.getInteger("http_code")).put("errorMessage", r.getString("error_message"))
@@ -213,14 +219,17 @@ public final class WebhooksHandler {
     }).onFailure(ctx::fail);
   }
 
-  /** One delivery: the list's fields, with {@code attempts} as the log of every attempt, oldest first. */
+  /**
+   * One delivery: the list's fields ({@code attempts} is the count there and here, so one model
+   * reads both) and {@code attemptLog}, every attempt, oldest first.
+   */
   void delivery(RoutingContext ctx) {
     findDelivery(ctx).compose(d -> pool.preparedQuery(ATTEMPTS).execute(Tuple.of(d.getString("id"))).map(rows -> {
       JsonArray attempts = new JsonArray();
       rows.forEach(a -> attempts.add(new JsonObject().put("attempt", a.getInteger("attempt"))
           .put("timestamp", a.getOffsetDateTime("attempted_at").toEpochSecond())
           .put("httpCode", a.getInteger("http_code")).put("errorMessage", a.getString("error_message"))));
-      return deliveryJson(d).put("attempts", attempts);
+      return deliveryJson(d).put("attemptLog", attempts);
     })).onSuccess(j -> Reply.ok(j).send(ctx)).onFailure(ctx::fail);
   }
 

@@ -211,6 +211,30 @@ class LightningPaymentsTest {
     }
   }
 
+  /** Greenfield's PUT leaves alone what the body omits: a store owner switches BTC-LN off and on without the config. */
+  @Test
+  void aMethodIsSwitchedOffAndOnWithoutResendingItsConfig() {
+    String shop = gw.createStore("Seasonal");
+    String owner = gw.createKey("btcpay.store.canmodifystoresettings:" + shop);
+    String path = "/api/v1/stores/" + shop + "/payment-methods/BTC-LN";
+    Http.Response off = http.put(path, "{\"enabled\":false}", owner);
+    assertThat(off.status()).as(off.toString()).isEqualTo(200);
+    assertThat(off.json().getBoolean("enabled")).isFalse();
+    assertThat(storeLn(shop)).isEqualTo("false Internal Node");
+    assertThat(http.post("/api/v1/stores/" + shop + "/invoices", "{\"amount\":\"10\",\"currency\":\"SATS\"}", ADMIN)
+        .json().getString("id")).satisfies(id -> assertThat(gw.sql("SELECT 1 FROM invoice_payment_methods"
+            + " WHERE invoice_id = $1 AND payment_method_id = 'BTC-LN'", id)).isEmpty());
+    assertThat(http.put(path, "{\"enabled\":true}", owner).status()).isEqualTo(200);
+    assertThat(storeLn(shop)).isEqualTo("true Internal Node");
+
+    // with nothing to keep, the config is required, and nothing is written
+    assertThat(http.delete(path, ADMIN).status()).isEqualTo(200);
+    Http.Response missing = http.put(path, "{\"enabled\":true}", ADMIN);
+    assertThat(missing.status()).as(missing.toString()).isEqualTo(422);
+    assertThat(missing.array().getJsonObject(0).getString("path")).isEqualTo("config");
+    assertThat(storeLn(shop)).isEqualTo("none");
+  }
+
   @Test
   void anInvoiceWithLnurlMetadataCommitsToItsHashNotAMemo() {
     String metadata = "[[\"text/plain\",\"Tip jar \u00e9\"]]";

@@ -62,7 +62,7 @@ class WebhooksTest {
     String invoiceId = gw.http().post("/api/v1/stores/" + store + "/invoices", "{\"amount\":\"1\",\"currency\":\"USD\"}",
         ADMIN).json().getString("id");
     Eventually.until("delivered on the third try", () -> received.size() == 3
-        && "Delivered".equals(gw.http().get(path + "/" + hookId + "/deliveries", ADMIN).array().getJsonObject(0)
+        && "HttpSuccess".equals(gw.http().get(path + "/" + hookId + "/deliveries", ADMIN).array().getJsonObject(0)
             .getString("status")));
     assertThat(badSignatures.get()).isZero();
     JsonObject first = received.get(0);
@@ -80,13 +80,13 @@ class WebhooksTest {
     String deliveryId = log.getJsonObject(0).getString("id");
     // the log of every attempt: 500, 500, then 200, in order, in the API and in the table
     JsonObject delivery = gw.http().get(path + "/" + hookId + "/deliveries/" + deliveryId, ADMIN).json();
-    assertThat(delivery.getString("status")).isEqualTo("Delivered");
+    assertThat(delivery.getString("status")).isEqualTo("HttpSuccess");
     assertThat(delivery.getInteger("httpCode")).isEqualTo(200);
     assertThat(attemptCodes(delivery)).containsExactly(500, 500, 200);
-    assertThat(delivery.getJsonArray("attempts").stream().map(a -> ((JsonObject) a).getInteger("attempt")))
+    assertThat(delivery.getJsonArray("attemptLog").stream().map(a -> ((JsonObject) a).getInteger("attempt")))
         .containsExactly(1, 2, 3);
-    assertThat(delivery.getJsonArray("attempts").getJsonObject(0).getString("errorMessage")).isEqualTo("HTTP 500");
-    assertThat(delivery.getJsonArray("attempts").getJsonObject(2).getString("errorMessage")).isNull();
+    assertThat(delivery.getJsonArray("attemptLog").getJsonObject(0).getString("errorMessage")).isEqualTo("HTTP 500");
+    assertThat(delivery.getJsonArray("attemptLog").getJsonObject(2).getString("errorMessage")).isNull();
     assertThat(gw.sql("SELECT attempt, http_code FROM webhook_delivery_attempts WHERE delivery_id = $1"
         + " ORDER BY attempt", deliveryId).stream().map(r -> r.getInteger("http_code"))).containsExactly(500, 500, 200);
 
@@ -106,7 +106,7 @@ class WebhooksTest {
     String redeliveryId = re.getString("deliveryId");
     JsonObject redelivery = Eventually.get("redelivery recorded", () -> {
       JsonObject d = gw.http().get(path + "/" + hookId + "/deliveries/" + redeliveryId, ADMIN).json();
-      return "Delivered".equals(d.getString("status")) ? d : null;
+      return "HttpSuccess".equals(d.getString("status")) ? d : null;
     });
     assertThat(attemptCodes(redelivery)).containsExactly(200);
     assertThat(attemptCodes(gw.http().get(path + "/" + hookId + "/deliveries/" + deliveryId, ADMIN).json()))
@@ -134,7 +134,7 @@ class WebhooksTest {
       return d != null && "Failed".equals(d.getString("status")) ? d : null;
     });
     assertThat(failed.getInteger("httpCode")).isNull();
-    assertThat(failed.getJsonArray("attempts")).hasSize(4).allSatisfy(a -> {
+    assertThat(failed.getJsonArray("attemptLog")).hasSize(4).allSatisfy(a -> {
       assertThat(((JsonObject) a).getValue("httpCode")).isNull();
       assertThat(((JsonObject) a).getString("errorMessage")).containsIgnoringCase("connection refused");
     });
@@ -146,7 +146,7 @@ class WebhooksTest {
   }
 
   private static List<Integer> attemptCodes(JsonObject delivery) {
-    return delivery.getJsonArray("attempts").stream().map(a -> ((JsonObject) a).getInteger("httpCode")).toList();
+    return delivery.getJsonArray("attemptLog").stream().map(a -> ((JsonObject) a).getInteger("httpCode")).toList();
   }
 
   @Test
