@@ -27,6 +27,8 @@ public final class ErrorHandler {
       send(ctx, 422, list.encode());
     } else if (failure instanceof ApiException a) {
       send(ctx, a.status(), error(a.code(), a.getMessage()));
+    } else if (failure instanceof me.flashapp.gateway.invoice.PaymentMethodsUnavailableException u) {
+      send(ctx, 503, error("payment-method-unavailable", u.getMessage()));
     } else if (failure == null || failure instanceof io.vertx.ext.web.handler.HttpException) {
       int status = failure == null ? ctx.statusCode()
           : ((io.vertx.ext.web.handler.HttpException) failure).getStatusCode();

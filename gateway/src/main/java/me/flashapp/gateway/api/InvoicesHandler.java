@@ -56,8 +56,10 @@ public final class InvoicesHandler {
         throw ApiException.storeNotFound();
       }
       NewInvoice req = readNew(body, store);
-      return idempotency.run(ctx, tx -> invoices.create(tx, store, req)
-          .map(inv -> Reply.ok(InvoiceJson.encode(inv, links.checkout(ctx, inv.id())))));
+      // methods are prepared (address, node invoice) before the transaction opens; a replayed
+      // Idempotency-Key then wastes one address index and one node invoice, and creates nothing
+      return invoices.prepare(store, req).compose(draft -> idempotency.run(ctx, tx -> invoices.insert(tx, draft)
+          .map(inv -> Reply.ok(InvoiceJson.encode(inv, links.checkout(ctx, inv.id()))))));
     }).onSuccess(r -> r.send(ctx)).onFailure(ctx::fail);
   }
 
@@ -72,7 +74,7 @@ public final class InvoicesHandler {
         throw ApiException.storeNotFound();
       }
       NewInvoice req = readNew(body, store);
-      return pool.withTransaction(tx -> invoices.create(tx, store, req));
+      return invoices.create(store, req);
     }).map(inv -> InvoiceJson.encode(inv, baseUrl + "/i/" + inv.id()));
   }
 

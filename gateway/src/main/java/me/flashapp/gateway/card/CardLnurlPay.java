@@ -88,8 +88,8 @@ public final class CardLnurlPay {
   public Future<String> topup(Card card, long sats) {
     NewInvoice req = new NewInvoice(BigDecimal.valueOf(sats), "SATS", new JsonObject().put("cardTopUp", card.id())
         .put(LightningPaymentHandler.LNURL_METADATA, metadata(card)).encode(), null, null, null, null, null, null, null);
-    return StoreRepository.find(pool, card.storeId()).compose(store -> pool.withTransaction(tx ->
-        invoices.create(tx, store, req).compose(inv -> CardRepository.insertTopup(tx, inv.id(), card.id(),
-            clock.instant()).map(inv.id()))));
+    return StoreRepository.find(pool, card.storeId()).compose(store -> invoices.prepare(store, req))
+        .compose(draft -> pool.withTransaction(tx -> invoices.insert(tx, draft)
+            .compose(inv -> CardRepository.insertTopup(tx, inv.id(), card.id(), clock.instant()).map(inv.id()))));
   }
 }

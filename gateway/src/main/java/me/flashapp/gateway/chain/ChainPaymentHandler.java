@@ -3,6 +3,7 @@ package me.flashapp.gateway.chain;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -98,27 +99,28 @@ public final class ChainPaymentHandler implements PaymentMethodHandler {
   }
 
   @Override
-  public Future<InvoicePaymentMethod> prepare(SqlConnection tx, Store store, Invoice invoice, JsonObject storeConfig) {
+  public Future<Prepared> prepare(SqlClient db, Store store, Invoice invoice, JsonObject storeConfig) {
     Parsed parsed = parsed(storeConfig.getString("derivationScheme"));
     DerivationScheme scheme = parsed.scheme();
     String canonical = parsed.canonical();
-    return tx.preparedQuery(NEXT_INDEX).execute(Tuple.of(canonical)).compose(rows -> {
+    return db.preparedQuery(NEXT_INDEX).execute(Tuple.of(canonical)).map(rows -> {
       int index = rows.iterator().next().getInteger("idx");
       byte[] script = scheme.deriveScript(index);
       // from the script, not deriveAddress(index): that would derive the child key (EC math) again
       String address = AddressCodec.fromScriptPubKey(script, network);
-      return tx.preparedQuery(INSERT_ADDRESS)
+      String link = "bitcoin:" + address + (invoice.dueSats() == null ? ""
+          : "?amount=" + Sats.of(invoice.dueSats()).toBip21Amount());
+      JsonObject details = new JsonObject().put("index", index).put("scheme", canonical);
+      return new Prepared(new InvoicePaymentMethod(ID, address, link, details.encode()), tx -> tx
+          .preparedQuery(INSERT_ADDRESS)
           .execute(Tuple.from(new Object[] {canonical, index, io.vertx.core.buffer.Buffer.buffer(script), address,
               store.id(), invoice.id(), clock.instant().atOffset(ZoneOffset.UTC)}))
           .map(ids -> {
             // Watched before the invoice is even returned: a wallet cannot pay it earlier than that.
             // If the transaction rolls back, the stray entry points to no invoice and records nothing.
             watched.add(script, ids.iterator().next().getLong("id"), new WatchedScripts.Watched(invoice.id(), address));
-            String link = "bitcoin:" + address + (invoice.dueSats() == null ? ""
-                : "?amount=" + Sats.of(invoice.dueSats()).toBip21Amount());
-            JsonObject details = new JsonObject().put("index", index).put("scheme", canonical);
-            return new InvoicePaymentMethod(ID, address, link, details.encode());
-          });
+            return null;
+          }));
     });
   }
 

@@ -65,14 +65,39 @@ public final class InvoiceService {
     return clock;
   }
 
+  /** A priced invoice with its payment methods prepared, ready to be stored by {@link #insert}. */
+  public record Draft(Store store, Invoice invoice, List<PaymentMethodHandler.Prepared> methods) {}
+
   /**
-   * Prices and stores a new invoice in the caller's transaction, with its InvoiceCreated event,
-   * and prepares each payment method the store has enabled.
+   * Prices a new invoice and prepares each payment method the store has enabled, outside any
+   * transaction (see {@link PaymentMethodHandler#prepare}); nothing is stored yet.
    *
    * @throws UnsupportedCurrencyException if a fiat currency has no rate
    * @throws ArithmeticException if the amount converts to more than 21M BTC
    */
-  public Future<Invoice> create(SqlConnection tx, Store store, NewInvoice req) {
+  public Future<Draft> prepare(Store store, NewInvoice req) {
+    Invoice invoice = price(store, req);
+    return methods.prepareAll(pool, store, invoice).map(prepared -> new Draft(store, invoice, prepared));
+  }
+
+  /**
+   * Stores a prepared invoice in the caller's transaction: the invoice, its InvoiceCreated event
+   * and its payment methods, sent together (pipelined: nothing waits for another's answer).
+   */
+  public Future<Invoice> insert(SqlConnection tx, Draft d) {
+    Invoice invoice = d.invoice();
+    Future<Void> row = InvoiceRepository.insertWithEvent(tx, invoice, EventType.InvoiceCreated,
+        InvoiceEvents.created(invoice.createdAt(), invoice.storeId(), invoice.id(), invoice.metadataJson()));
+    Future<Void> methodRows = PaymentMethods.writeAll(tx, invoice.id(), d.methods(), invoice.createdAt());
+    return Future.all(row, methodRows).map(invoice);
+  }
+
+  /** {@link #prepare} then {@link #insert} in a transaction of its own. */
+  public Future<Invoice> create(Store store, NewInvoice req) {
+    return prepare(store, req).compose(d -> pool.withTransaction(tx -> insert(tx, d)));
+  }
+
+  private Invoice price(Store store, NewInvoice req) {
     Instant now = clock.instant();
     BigDecimal rate = Currencies.isBitcoin(req.currency()) ? Pricing.bitcoinRate(req.currency())
         : rates.btcPrice(req.currency()).orElseThrow(() -> new UnsupportedCurrencyException(req.currency()));
@@ -91,14 +116,10 @@ public final class InvoiceService {
         .field("redirectAutomatically", Boolean.TRUE.equals(req.redirectAutomatically()))
         .field("defaultPaymentMethod", req.defaultPaymentMethod())
         .end().toString();
-    Invoice invoice = new Invoice(Ids.random(22), store.id(),
+    return new Invoice(Ids.random(22), store.id(),
         dueSats == null ? InvoiceType.TopUp : InvoiceType.Standard, req.amount(), req.currency(), rate, dueSats,
         InvoiceStatus.New, AdditionalStatus.None, false, req.metadataJson(), checkout, speed, tolerance, now,
         expiresAt, expiresAt.plusSeconds(monitoring), 0);
-    return InvoiceRepository.insertWithEvent(tx, invoice, EventType.InvoiceCreated,
-            InvoiceEvents.created(now, store.id(), invoice.id(), invoice.metadataJson()))
-        .compose(v -> methods.prepareAll(tx, store, invoice, now))
-        .map(invoice);
   }
 
   /**

@@ -2,7 +2,9 @@ package me.flashapp.gateway.invoice;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.function.Function;
 import me.flashapp.gateway.store.Store;
 
 /**
@@ -23,10 +25,18 @@ public interface PaymentMethodHandler {
   Future<JsonObject> validateConfig(Store store, JsonObject config);
 
   /**
-   * Prepares the method on a new invoice, inside the transaction that creates it: allocates an
-   * address, asks the node for an invoice, ... The result is stored with the invoice.
+   * Makes the method ready for a new invoice BEFORE the invoice's transaction opens: the slow or
+   * remote part (an address index and its key derivation, an invoice from the Lightning node), so
+   * that no pooled connection sits in an open transaction while a node answers. What must be stored
+   * with the invoice is done by {@link Prepared#write} in that transaction. If it rolls back, what
+   * was reserved stays unused: an address index is skipped, a node invoice expires unpaid.
+   *
+   * @param db the pool, outside any transaction
    */
-  Future<InvoicePaymentMethod> prepare(SqlConnection tx, Store store, Invoice invoice, JsonObject storeConfig);
+  Future<Prepared> prepare(SqlClient db, Store store, Invoice invoice, JsonObject storeConfig);
+
+  /** A method made ready for an invoice, and its rows to write in the invoice's transaction. */
+  record Prepared(InvoicePaymentMethod method, Function<SqlConnection, Future<Void>> write) {}
 
   /** What the store's settings page shows besides the config (address gap, node state); may be empty. */
   default Future<JsonObject> describe(SqlConnection db, Store store, JsonObject storeConfig) {

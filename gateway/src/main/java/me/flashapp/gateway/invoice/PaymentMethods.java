@@ -15,12 +15,15 @@ import java.util.List;
 import java.util.Map;
 import me.flashapp.gateway.db.TtlCache;
 import me.flashapp.gateway.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registered payment methods, the stores' settings of them, and the methods prepared on
  * each invoice.
  */
 public final class PaymentMethods {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentMethods.class);
   static final String STORE_METHODS = "SELECT payment_method_id, enabled, config::text AS config"
       + " FROM store_payment_methods WHERE store_id = $1 ORDER BY payment_method_id";
   static final String UPSERT = "INSERT INTO store_payment_methods (store_id, payment_method_id, enabled, config,"
@@ -95,28 +98,56 @@ public final class PaymentMethods {
   }
 
   /**
-   * Prepares every enabled method of the store on a new invoice and stores the results. The
-   * store's settings come from a cache read outside the transaction, as the store itself does
-   * (they were never locked, so a concurrent change could always land either side of it).
+   * Phase one of a new invoice, outside any transaction: every enabled method of the store
+   * prepares it, all at once (an address and a node invoice need not wait for each other). The
+   * store's settings come from a cache, as the store itself does (they were never locked, so a
+   * concurrent change could always land either side of it).
    */
-  Future<List<InvoicePaymentMethod>> prepareAll(SqlConnection tx, Store store, Invoice invoice, Instant now) {
-    return storeMethodsCache.get(store.id(), () -> storeMethods(tx, store.id())).compose(methods -> {
-      List<InvoicePaymentMethod> prepared = new ArrayList<>();
-      Future<Void> chain = Future.succeededFuture();
+  Future<List<PaymentMethodHandler.Prepared>> prepareAll(SqlClient pool, Store store, Invoice invoice) {
+    return storeMethodsCache.get(store.id(), () -> storeMethods(pool, store.id())).compose(methods -> {
+      List<Future<PaymentMethodHandler.Prepared>> prepared = new ArrayList<>();
+      List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (StoreMethod m : methods) {
         PaymentMethodHandler h = handlers.get(m.paymentMethodId());
-        if (!m.enabled() || h == null) {
-          continue;
+        if (m.enabled() && h != null) {
+          // One method down (a node unreachable) does not stop a sale the others can take.
+          prepared.add(h.prepare(pool, store, invoice, m.config()).recover(err -> {
+            LOG.warn("invoice {} of store {}: {} not offered: {}", invoice.id(), store.id(), h.id(), err.toString());
+            failures.add(h.id() + " (" + err.getMessage() + ")");
+            return Future.succeededFuture(null);
+          }));
         }
-        chain = chain.compose(v -> h.prepare(tx, store, invoice, m.config()).compose(pm -> tx
-            .preparedQuery(INSERT_INVOICE_METHOD)
-            .execute(Tuple.of(invoice.id(), pm.paymentMethodId(), pm.destination(), pm.paymentLink(),
-                pm.detailsJson(), now.atOffset(ZoneOffset.UTC)))
-            .map(rs -> prepared.add(pm))
-            .mapEmpty()));
       }
-      return chain.map(prepared);
+      return Future.all(prepared).map(all -> {
+        List<PaymentMethodHandler.Prepared> out = new ArrayList<>(prepared.size());
+        prepared.forEach(f -> {
+          if (f.result() != null) {
+            out.add(f.result());
+          }
+        });
+        if (out.isEmpty() && !failures.isEmpty()) {
+          throw new PaymentMethodsUnavailableException(String.join("; ", failures));
+        }
+        return out;
+      });
     });
+  }
+
+  /**
+   * Phase two, in the invoice's transaction: each method's rows and its invoice_payment_methods
+   * row. Sent together without waiting for each other's answers (the connection pipelines them;
+   * none reads another's result), so the transaction lasts one round trip here, not one per row.
+   */
+  static Future<Void> writeAll(SqlConnection tx, String invoiceId, List<PaymentMethodHandler.Prepared> prepared,
+                               Instant now) {
+    List<Future<?>> writes = new ArrayList<>(prepared.size() * 2);
+    for (PaymentMethodHandler.Prepared p : prepared) {
+      InvoicePaymentMethod pm = p.method();
+      writes.add(p.write().apply(tx));
+      writes.add(tx.preparedQuery(INSERT_INVOICE_METHOD).execute(Tuple.of(invoiceId, pm.paymentMethodId(),
+          pm.destination(), pm.paymentLink(), pm.detailsJson(), now.atOffset(ZoneOffset.UTC))));
+    }
+    return Future.all(writes).mapEmpty();
   }
 
   public static Future<List<InvoicePaymentMethod>> invoiceMethods(SqlClient db, String invoiceId) {

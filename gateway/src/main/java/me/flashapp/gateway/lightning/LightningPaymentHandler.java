@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -68,7 +69,7 @@ public final class LightningPaymentHandler implements PaymentMethodHandler {
   }
 
   @Override
-  public Future<InvoicePaymentMethod> prepare(SqlConnection tx, Store store, Invoice invoice, JsonObject storeConfig) {
+  public Future<Prepared> prepare(SqlClient db, Store store, Invoice invoice, JsonObject storeConfig) {
     long msat = invoice.isTopUp() ? 0 : Math.multiplyExact(invoice.dueSats(), 1000L);
     long expiry = Math.max(1, Duration.between(clock.instant(), invoice.expiresAt()).getSeconds());
     var builder = org.lightningj.lnd.proto.LightningApi.Invoice.newBuilder()
@@ -80,13 +81,13 @@ public final class LightningPaymentHandler implements PaymentMethodHandler {
     }
     var request = builder.build();
     return nodes.client(LndConnectionString.parse(storeConfig.getString("connectionString")))
-        .compose(client -> client.addInvoice(request).compose(added -> {
+        .compose(client -> client.addInvoice(request).map(added -> {
           String hash = HexFormat.of().formatHex(added.getRHash().toByteArray());
           String bolt11 = added.getPaymentRequest();
-          return tx.preparedQuery(INSERT)
+          return new Prepared(new InvoicePaymentMethod(ID, bolt11, "lightning:" + bolt11,
+              new JsonObject().put("paymentHash", hash).encode()), tx -> tx.preparedQuery(INSERT)
               .execute(Tuple.of(hash, invoice.id(), client.node(), Math.max(msat, 1), clock.instant().atOffset(ZoneOffset.UTC)))
-              .map(rs -> new InvoicePaymentMethod(ID, bolt11, "lightning:" + bolt11,
-                  new JsonObject().put("paymentHash", hash).encode()));
+              .mapEmpty());
         }));
   }
 

@@ -363,6 +363,8 @@ public final class PosSocket implements PosHub.Subscriber {
           .put("message", "The invoice is not valid").put("errors", list).encode());
     } else if (err instanceof ApiException a) {
       error(requestId, a.code(), a.getMessage());
+    } else if (err instanceof me.flashapp.gateway.invoice.PaymentMethodsUnavailableException u) {
+      error(requestId, "payment-method-unavailable", u.getMessage());
     } else {
       LOG.error("POS request {} failed", requestId, err);
       error(requestId, "internal-error", "An internal error occurred; it has been logged");

@@ -143,6 +143,43 @@ class ExternalNodeTest {
     assertThat(sim.router().acceptedAttempts(hash)).isEqualTo(1);
   }
 
+  /**
+   * Payment methods are prepared before the invoice's transaction opens. A node that cannot answer
+   * does not stop a sale on-chain can take (the invoice is offered without BTC-LN, as BTCPay does);
+   * with no method left, the request fails with a 503 naming the method and nothing is written (no
+   * invoice, no event, no address row), and no pooled connection waited in an open transaction.
+   */
+  @Test
+  void anUnreachableNodeLeavesItsMethodOutOrFailsTheInvoiceWritingNothing() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String shop = gw.createStore("Node down");
+    String methods = "/api/v1/stores/" + shop + "/payment-methods/";
+    Http.Response set = gw.http().put(methods + "BTC-LN", new JsonObject()
+        .put("config", new JsonObject().put("connectionString", "type=lnd-grpc;server=https://127.0.0.1:" + closed
+            + ";macaroon=0201;certthumbprint=" + "ab".repeat(32))).encode(), ADMIN);
+    assertThat(set.status()).as(set.toString()).isEqualTo(200);
+    String body = "{\"amount\":\"500\",\"currency\":\"SATS\"}";
+
+    Http.Response chainOnly = gw.http().post("/api/v1/stores/" + shop + "/invoices", body, ADMIN);
+    assertThat(chainOnly.status()).as(chainOnly.toString()).isEqualTo(200);
+    assertThat(gw.sql("SELECT payment_method_id FROM invoice_payment_methods WHERE invoice_id = $1",
+        chainOnly.json().getString("id"))).extracting(r -> r.getString("payment_method_id")).containsExactly("BTC-CHAIN");
+
+    assertThat(gw.http().put(methods + "BTC-CHAIN", "{\"enabled\":false}", ADMIN).status()).isEqualTo(200);
+    Http.Response none = gw.http().post("/api/v1/stores/" + shop + "/invoices", body, ADMIN);
+    assertThat(none.status()).as(none.toString()).isEqualTo(503);
+    assertThat(none.json().getString("code")).isEqualTo("payment-method-unavailable");
+    assertThat(none.json().getString("message")).contains("BTC-LN");
+    assertThat(gw.sql("SELECT id FROM invoices WHERE store_id = $1", shop)).hasSize(1);
+    assertThat(gw.sql("SELECT id FROM outbox_events WHERE store_id = $1 AND type = 'InvoiceCreated'", shop)).hasSize(1);
+    assertThat(gw.sql("SELECT id FROM chain_addresses WHERE store_id = $1", shop)).hasSize(1);
+    assertThat(gw.sql("SELECT state FROM pg_stat_activity WHERE datname = current_database()"
+        + " AND state LIKE 'idle in transaction%'")).isEmpty();
+  }
+
   @Test
   void aWrongMacaroonOrCertificateIsAClearErrorInHealth() throws Exception {
     Path dir = Files.createTempDirectory("bad-lnd-creds");
