@@ -3,7 +3,6 @@ package me.flashapp.gateway.card;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,10 +149,7 @@ class MerchantSettlementTest {
 
   @Test
   void paysStoresAtTheirThresholdAndSkipsTheRest() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = TestGateway.closedPort();
     // Configured first, so each pass tries it (and fails: connection refused) before the due store.
     String unreachable = configuredStore("Unreachable", "merchant@127.0.0.1:" + closedPort, 1_000);
     f.fundStore(unreachable, 2_000);

@@ -151,10 +151,7 @@ class ExternalNodeTest {
    */
   @Test
   void anUnreachableNodeLeavesItsMethodOutOrFailsTheInvoiceWritingNothing() throws Exception {
-    int closed;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      closed = s.getLocalPort();
-    }
+    int closed = TestGateway.closedPort();
     String shop = gw.createStore("Node down");
     String methods = "/api/v1/stores/" + shop + "/payment-methods/";
     Http.Response set = gw.http().put(methods + "BTC-LN", new JsonObject()

@@ -67,6 +67,15 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
+  /** A loopback port nothing listens on (bound, then released): a peer that refuses connections. */
+  public static int closedPort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static TestGateway start() {
     return start(Map.of());
   }

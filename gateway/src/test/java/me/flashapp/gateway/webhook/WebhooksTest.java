@@ -115,10 +115,7 @@ class WebhooksTest {
 
   @Test
   void anUnreachableReceiverLeavesAttemptsWithErrorsAndNoHttpCode() throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = TestGateway.closedPort();
     String store = gw.createStore("Hooks3");
     String path = "/api/v1/stores/" + store + "/webhooks";
     String hookId = gw.http().post(path, new JsonObject().put("url", "http://127.0.0.1:" + closedPort + "/hook")
