@@ -157,9 +157,9 @@ public final class CardsHandler {
     ObjectNode body = JsonBody.object(ctx);
     findInStore(storeId, ctx.pathParam("cardId")).compose(card -> StoreRepository.find(pool, storeId).compose(store -> {
       NewInvoice req = invoicesHandler.readNew(body, store);
-      return invoices.prepare(store, req).compose(draft -> idempotency.run(ctx, tx -> invoices.insert(tx, draft)
+      return idempotency.run(ctx, () -> invoices.prepare(store, req), (tx, draft) -> invoices.insert(tx, draft)
           .compose(inv -> CardRepository.insertTopup(tx, inv.id(), card.id(), clock.instant())
-              .map(v -> Reply.ok(InvoiceJson.encode(inv, links.checkout(ctx, inv.id())))))));
+              .map(v -> Reply.ok(InvoiceJson.encode(inv, links.checkout(ctx, inv.id()))))));
     })).onSuccess(r -> r.send(ctx)).onFailure(ctx::fail);
   }
 

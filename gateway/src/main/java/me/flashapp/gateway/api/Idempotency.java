@@ -3,6 +3,7 @@ package me.flashapp.gateway.api;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * {@code Idempotency-Key} on POSTs: the same key with the same request returns the first response
@@ -44,9 +47,21 @@ public final class Idempotency {
 
   /** Runs {@code work} in a transaction, guarded by the request's Idempotency-Key if it has one. */
   public Future<Reply> run(RoutingContext ctx, Function<SqlConnection, Future<Reply>> work) {
+    return run(ctx, () -> Future.succeededFuture(null), (tx, nothing) -> work.apply(tx));
+  }
+
+  /**
+   * As {@link #run(RoutingContext, Function)}, with a step that must happen before the transaction
+   * (preparing an invoice's payment methods asks a node for an invoice and takes an address index).
+   * A retry whose key already holds an answer is replayed before that step runs, so it costs no
+   * node invoice and burns no address index (which would widen the wallet's gap). Two first tries
+   * racing each other may both prepare; one creates, the other replays.
+   */
+  public <T> Future<Reply> run(RoutingContext ctx, Supplier<Future<T>> before,
+                               BiFunction<SqlConnection, T, Future<Reply>> work) {
     String idemKey = ctx.request().getHeader("Idempotency-Key");
     if (idemKey == null) {
-      return pool.withTransaction(work);
+      return before.get().compose(prepared -> pool.withTransaction(tx -> work.apply(tx, prepared)));
     }
     if (idemKey.isBlank() || idemKey.length() > 255) {
       return Future.failedFuture(ApiException.badRequest("invalid-idempotency-key",
@@ -54,13 +69,15 @@ public final class Idempotency {
     }
     byte[] owner = Auth.key(ctx).keyHash();
     byte[] requestHash = requestHash(ctx);
-    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM)
-        .execute(Tuple.of(owner, idemKey, requestHash, clock.instant().atOffset(ZoneOffset.UTC)))
-        .compose(claimed -> claimed.rowCount() == 1
-            ? work.apply(conn).compose(reply -> conn.preparedQuery(RECORD)
-                .execute(Tuple.of(owner, idemKey, reply.status(), reply.json()))
-                .map(reply))
-            : replay(conn, owner, idemKey, requestHash)));
+    return pool.preparedQuery(FIND).execute(Tuple.of(owner, idemKey)).compose(seen -> seen.size() > 0
+        ? replay(pool, owner, idemKey, requestHash)
+        : before.get().compose(prepared -> pool.withTransaction(conn -> conn.preparedQuery(CLAIM)
+            .execute(Tuple.of(owner, idemKey, requestHash, clock.instant().atOffset(ZoneOffset.UTC)))
+            .compose(claimed -> claimed.rowCount() == 1
+                ? work.apply(conn, prepared).compose(reply -> conn.preparedQuery(RECORD)
+                    .execute(Tuple.of(owner, idemKey, reply.status(), reply.json()))
+                    .map(reply))
+                : replay(conn, owner, idemKey, requestHash)))));
   }
 
   /** Forgets keys older than {@link #RETENTION}; returns how many. */
@@ -69,7 +86,7 @@ public final class Idempotency {
         .map(rs -> rs.rowCount());
   }
 
-  private static Future<Reply> replay(SqlConnection conn, byte[] owner, String idemKey, byte[] requestHash) {
+  private static Future<Reply> replay(SqlClient conn, byte[] owner, String idemKey, byte[] requestHash) {
     return conn.preparedQuery(FIND).execute(Tuple.of(owner, idemKey)).map(rows -> {
       var row = rows.iterator().next();
       if (!Arrays.equals(row.getBuffer("request_hash").getBytes(), requestHash)) {

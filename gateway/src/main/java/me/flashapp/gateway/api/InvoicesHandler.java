@@ -56,10 +56,10 @@ public final class InvoicesHandler {
         throw ApiException.storeNotFound();
       }
       NewInvoice req = readNew(body, store);
-      // methods are prepared (address, node invoice) before the transaction opens; a replayed
-      // Idempotency-Key then wastes one address index and one node invoice, and creates nothing
-      return invoices.prepare(store, req).compose(draft -> idempotency.run(ctx, tx -> invoices.insert(tx, draft)
-          .map(inv -> Reply.ok(InvoiceJson.encode(inv, links.checkout(ctx, inv.id()))))));
+      // payment methods (address, node invoice) are prepared before the transaction, unless the
+      // request is a retry whose Idempotency-Key already holds the answer
+      return idempotency.run(ctx, () -> invoices.prepare(store, req), (tx, draft) -> invoices.insert(tx, draft)
+          .map(inv -> Reply.ok(InvoiceJson.encode(inv, links.checkout(ctx, inv.id())))));
     }).onSuccess(r -> r.send(ctx)).onFailure(ctx::fail);
   }
 

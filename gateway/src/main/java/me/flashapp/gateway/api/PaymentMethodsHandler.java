@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
@@ -25,6 +26,7 @@ import me.flashapp.gateway.store.Store;
  * payment methods with their payments ({@code /stores/{id}/invoices/{id}/payment-methods}).
  */
 public final class PaymentMethodsHandler {
+  static final String LOCK_STORE = "SELECT id FROM stores WHERE id = $1 FOR UPDATE";
   private final Pool pool;
   private final PaymentMethods methods;
   private final Clock clock;
@@ -74,33 +76,34 @@ public final class PaymentMethodsHandler {
     Boolean enabled = f.bool("enabled");
     var config = f.object("config");
     f.validate();
+    // The config is checked first (it may read files); then the current setting is read and the
+    // new one written under the store's row lock, so two PUTs at once cannot undo each other's half.
     store(storeId)
-        .compose(store -> PaymentMethods.storeMethods(pool, storeId).compose(list -> {
-          var existing = list.stream().filter(m -> m.paymentMethodId().equals(methodId)).findFirst().orElse(null);
-          // As Greenfield: what the body leaves out stays as it is (so a method is switched off
-          // with {"enabled":false} alone); a new method needs its config and starts enabled.
-          boolean on = enabled != null ? enabled : existing == null || existing.enabled();
-          Future<JsonObject> normalized;
-          if (config == null) {
-            if (existing == null) {
-              throw ValidationException.of("config", "is required: the store has no " + methodId + " yet");
-            }
-            normalized = Future.succeededFuture(existing.config());
-          } else {
-            normalized = handler.validateConfig(store, new JsonObject(config.toString()))
+        .compose(store -> (config == null ? Future.<JsonObject>succeededFuture(null)
+            : handler.validateConfig(store, new JsonObject(config.toString()))
                 .recover(err -> Future.failedFuture(err instanceof PaymentMethodConfigException c
-                    ? ValidationException.of(c.path(), c.getMessage()) : err))
-                .map(n -> {
-                  requireInternalNodePermission(key, methodId, n);
-                  return n;
-                });
-          }
-          return normalized.compose(n -> {
-            var m = new PaymentMethods.StoreMethod(methodId, on, n);
-            return PaymentMethods.saveStoreMethod(pool, storeId, m, clock.instant())
-                .onComplete(ar -> methods.invalidate(storeId)).compose(v -> describe(store, m));
-          });
-        }))
+                    ? ValidationException.of(c.path(), c.getMessage()) : err)))
+            .compose(normalized -> pool.withTransaction(tx -> tx.preparedQuery(LOCK_STORE)
+            .execute(Tuple.of(storeId))
+            .compose(x -> PaymentMethods.storeMethods(tx, storeId))
+            .compose(list -> {
+              var existing = list.stream().filter(m -> m.paymentMethodId().equals(methodId)).findFirst().orElse(null);
+              // As Greenfield: what the body leaves out stays as it is (so a method is switched off
+              // with {"enabled":false} alone); a new method needs its config and starts enabled.
+              if (normalized == null && existing == null) {
+                throw ValidationException.of("config", "is required: the store has no " + methodId + " yet");
+              }
+              boolean on = enabled != null ? enabled : existing == null || existing.enabled();
+              JsonObject saved = normalized != null ? normalized : existing.config();
+              boolean turnedOn = on && (existing == null || !existing.enabled());
+              if (normalized != null || turnedOn) {
+                requireInternalNodePermission(key, methodId, saved);
+              }
+              var m = new PaymentMethods.StoreMethod(methodId, on, saved);
+              return PaymentMethods.saveStoreMethod(tx, storeId, m, clock.instant()).map(m);
+            }))
+            .onComplete(ar -> methods.invalidate(storeId))
+            .compose(m -> describe(store, m))))
         .onSuccess(out -> Reply.ok(out).send(ctx)).onFailure(ctx::fail);
   }
 

@@ -203,6 +203,11 @@ public final class LndSimulator implements AutoCloseable {
     return invoices.get(paymentHashHex);
   }
 
+  /** How many invoices AddInvoice has made, for assertions. */
+  public synchronized int invoiceCount() {
+    return invoices.size();
+  }
+
   /** Ends every SubscribeInvoices stream with UNAVAILABLE, as a dropped connection would. */
   public synchronized void cutStreams() {
     for (StreamObserver<Invoice> s : subscribers) {

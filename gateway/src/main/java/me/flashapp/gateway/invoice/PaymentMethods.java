@@ -110,12 +110,15 @@ public final class PaymentMethods {
       for (StoreMethod m : methods) {
         PaymentMethodHandler h = handlers.get(m.paymentMethodId());
         if (m.enabled() && h != null) {
-          // One method down (a node unreachable) does not stop a sale the others can take.
-          prepared.add(h.prepare(pool, store, invoice, m.config()).recover(err -> {
-            LOG.warn("invoice {} of store {}: {} not offered: {}", invoice.id(), store.id(), h.id(), err.toString());
-            failures.add(h.id() + " (" + err.getMessage() + ")");
-            return Future.succeededFuture(null);
-          }));
+          // One method down (a node unreachable) does not stop a sale the others can take. Composed
+          // on a completed future so that a handler that throws is caught like one that fails.
+          prepared.add(Future.succeededFuture().compose(v -> h.prepare(pool, store, invoice, m.config()))
+              .recover(err -> {
+                // the details (hosts, paths of the operator's node) go to the log, not to the client
+                LOG.warn("invoice {} of store {}: {} not offered: {}", invoice.id(), store.id(), h.id(), err.toString());
+                failures.add(h.id());
+                return Future.succeededFuture(null);
+              }));
         }
       }
       return Future.all(prepared).map(all -> {
@@ -126,7 +129,7 @@ public final class PaymentMethods {
           }
         });
         if (out.isEmpty() && !failures.isEmpty()) {
-          throw new PaymentMethodsUnavailableException(String.join("; ", failures));
+          throw new PaymentMethodsUnavailableException(failures);
         }
         return out;
       });

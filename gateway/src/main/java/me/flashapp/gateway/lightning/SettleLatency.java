@@ -19,6 +19,7 @@ import me.flashapp.gateway.events.PublishedEvent;
 public final class SettleLatency {
   /** Notifications whose invoice never settles (a partial payment) must not pile up forever. */
   static final int MAX_PENDING = 100_000;
+  static final long STALE_NANOS = TimeUnit.MINUTES.toNanos(1);
   private final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>();
   private final Timer timer;
 
@@ -32,9 +33,12 @@ public final class SettleLatency {
   /** The settle notification of a payment toward {@code invoiceId} arrived at {@code nanoTime}. */
   void notified(String invoiceId, long nanoTime) {
     if (pending.size() >= MAX_PENDING) {
-      pending.clear();
+      // those a minute old will not be published any more (partial payments): forget only them
+      pending.values().removeIf(t -> nanoTime - t > STALE_NANOS);
     }
-    pending.putIfAbsent(invoiceId, nanoTime);
+    if (pending.size() < MAX_PENDING) {
+      pending.putIfAbsent(invoiceId, nanoTime);
+    }
   }
 
   /** Dispatcher listener: times each published InvoiceSettled that a notification led to. */

@@ -2,6 +2,7 @@ package me.flashapp.gateway.webhook;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
@@ -136,10 +137,12 @@ public final class WebhookSender {
             send(r);
             return;
           }
-          // another node sends it (or already did); it carries on with this webhook's next delivery
+          // another node sends it (or already did); look again for this webhook's next delivery
           inFlight.remove(webhookId);
           if (ar.failed()) {
             LOG.warn("webhook delivery claim failed: {}", ar.cause().toString());
+          } else {
+            wake();
           }
         });
   }
@@ -156,7 +159,20 @@ public final class WebhookSender {
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
     }
+    // The client's timeout is an idle timeout: a receiver trickling bytes could hold the send past
+    // the claim's lease and let another node send it again. This bounds the whole exchange.
+    Promise<Integer> bounded = Promise.promise();
+    long deadline = vertx.setTimer(TIMEOUT_MILLIS, id -> bounded.tryFail("no complete answer within "
+        + TIMEOUT_MILLIS + " ms"));
     answer.onComplete(ar -> {
+      vertx.cancelTimer(deadline);
+      if (ar.succeeded()) {
+        bounded.tryComplete(ar.result());
+      } else {
+        bounded.tryFail(ar.cause());
+      }
+    });
+    bounded.future().onComplete(ar -> {
       Integer code = ar.succeeded() ? ar.result() : null;
       String error = ar.failed() ? String.valueOf(ar.cause().getMessage()) : null;
       boolean ok = code != null && code >= 200 && code < 300;

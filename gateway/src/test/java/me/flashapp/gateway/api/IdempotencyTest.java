@@ -45,6 +45,30 @@ class IdempotencyTest {
     return gw.sql("SELECT count(*) AS n FROM invoices WHERE order_id = $1", orderId).get(0).getLong("n");
   }
 
+  /**
+   * A replay is answered before the payment methods are prepared: no new LND invoice, and no
+   * address index burnt (each would widen the gap a merchant's wallet must scan).
+   */
+  @Test
+  void aReplayTakesNoAddressIndexAndNoNodeInvoice() {
+    String body = "{\"amount\":\"3.00\",\"metadata\":{\"orderId\":\"no-waste\"}}";
+    assertThat(post(body, ADMIN, "no-waste-1").status()).isEqualTo(200);
+    long nextIndex = nextAddressIndex();
+    long nodeInvoices = gw.gateway().lightning().simulator().invoiceCount();
+    for (int i = 0; i < 3; i++) {
+      assertThat(post(body, ADMIN, "no-waste-1").status()).isEqualTo(200);
+    }
+    assertThat(post("{\"amount\":\"4.00\"}", ADMIN, "no-waste-1").status()).isEqualTo(422);
+    assertThat(nextAddressIndex()).isEqualTo(nextIndex);
+    assertThat(gw.gateway().lightning().simulator().invoiceCount()).isEqualTo(nodeInvoices);
+    assertThat(invoicesWithOrder("no-waste")).isEqualTo(1);
+  }
+
+  static long nextAddressIndex() {
+    return http.get("/api/v1/stores/" + store + "/payment-methods/BTC-CHAIN", ADMIN).json().getJsonObject("status")
+        .getLong("nextIndex");
+  }
+
   @Test
   void theSameKeyAndBodyReplayTheFirstResponse() {
     String body = "{\"amount\":\"2.00\",\"metadata\":{\"orderId\":\"replay\"}}";

@@ -224,8 +224,18 @@ class LightningPaymentsTest {
     assertThat(http.post("/api/v1/stores/" + shop + "/invoices", "{\"amount\":\"10\",\"currency\":\"SATS\"}", ADMIN)
         .json().getString("id")).satisfies(id -> assertThat(gw.sql("SELECT 1 FROM invoice_payment_methods"
             + " WHERE invoice_id = $1 AND payment_method_id = 'BTC-LN'", id)).isEmpty());
-    assertThat(http.put(path, "{\"enabled\":true}", owner).status()).isEqualTo(200);
+    // switching the internal node back on is pointing the store at it again: that needs the server permission
+    Http.Response denied = http.put(path, "{\"enabled\":true}", owner);
+    assertThat(denied.status()).as(denied.toString()).isEqualTo(403);
+    assertThat(storeLn(shop)).isEqualTo("false Internal Node");
+    assertThat(http.put(path, "{\"enabled\":true}", ADMIN).status()).isEqualTo(200);
     assertThat(storeLn(shop)).isEqualTo("true Internal Node");
+    // any other method the owner switches freely, its config kept
+    String chain = "/api/v1/stores/" + shop + "/payment-methods/BTC-CHAIN";
+    assertThat(http.put(chain, "{\"enabled\":false}", owner).status()).isEqualTo(200);
+    Http.Response on = http.put(chain, "{\"enabled\":true}", owner);
+    assertThat(on.status()).as(on.toString()).isEqualTo(200);
+    assertThat(on.json().getJsonObject("config").getString("derivationScheme")).isNotBlank();
 
     // with nothing to keep, the config is required, and nothing is written
     assertThat(http.delete(path, ADMIN).status()).isEqualTo(200);
