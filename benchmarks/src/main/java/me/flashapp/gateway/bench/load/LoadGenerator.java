@@ -51,7 +51,8 @@ public final class LoadGenerator implements AutoCloseable {
   /** Runs the whole thing on the calling thread; returns the number of errors (capped at int). */
   int run(PrintStream out) throws Exception {
     JsonObject ceilings = ceilings(out);
-    String store = o.store() != null ? o.store() : newStore(out);
+    String store = o.store() != null ? o.store()
+        : await(api.post("/api/v1/stores", new JsonObject().put("name", "load-test"))).getString("id");
     List<OpStats> ops = new ArrayList<>();
     Settlements settlements = new Settlements();
     Terminals terminals = null;
@@ -68,6 +69,9 @@ public final class LoadGenerator implements AutoCloseable {
     Payments payments = o.payments() > 0 && !card ? new Payments(api, settlements, o.paymentKind(), store) : null;
     CardPayments taps = o.payments() > 0 && card
         ? CardPayments.setUp(vertx, api, o, store, settlements, terminals != null, out) : null;
+    if (o.noMethods()) {
+      disableMethods(store, out); // after the cards' top-ups, which are paid over BTC-LN
+    }
     if (invoices != null) {
       ops.add(0, invoices.stats);
     }
@@ -131,23 +135,19 @@ public final class LoadGenerator implements AutoCloseable {
     return (int) Math.min(summary.getLong("errors"), Integer.MAX_VALUE);
   }
 
-  /** A store "load-test"; with {@code --methods none}, every payment method it came with disabled. */
-  private String newStore(PrintStream out) throws Exception {
-    String store = await(api.post("/api/v1/stores", new JsonObject().put("name", "load-test"))).getString("id");
-    if (o.noMethods()) {
-      String path = "/api/v1/stores/" + store + "/payment-methods";
-      JsonArray methods = await(api.getArray(path));
-      List<Future<JsonObject>> disabled = new ArrayList<>();
-      for (int i = 0; i < methods.size(); i++) {
-        JsonObject m = methods.getJsonObject(i);
-        // PUT needs the config back: disabling keeps it, so the method could be enabled again as it was.
-        disabled.add(api.put(path + "/" + m.getString("paymentMethodId"),
-            new JsonObject().put("enabled", false).put("config", m.getJsonObject("config"))));
-      }
-      await(Future.all(disabled));
-      out.printf("store %s: %d payment methods disabled%n", store, methods.size());
+  /** {@code --methods none}: disables every payment method the store came with. */
+  private void disableMethods(String store, PrintStream out) throws Exception {
+    String path = "/api/v1/stores/" + store + "/payment-methods";
+    JsonArray methods = await(api.getArray(path));
+    List<Future<JsonObject>> disabled = new ArrayList<>();
+    for (int i = 0; i < methods.size(); i++) {
+      JsonObject m = methods.getJsonObject(i);
+      // PUT needs the config back: disabling keeps it, so the method could be enabled again as it was.
+      disabled.add(api.put(path + "/" + m.getString("paymentMethodId"),
+          new JsonObject().put("enabled", false).put("config", m.getJsonObject("config"))));
     }
-    return store;
+    await(Future.all(disabled));
+    out.printf("store %s: %d payment methods disabled%n", store, methods.size());
   }
 
   private JsonObject ceilings(PrintStream out) throws Exception {

@@ -35,7 +35,9 @@ record LoadOptions(String url, String key, String store, double rate, int termin
                              gateway gives a new store; in dev mode BTC-CHAIN and BTC-LN, so every
                              invoice also allocates an address and asks LND for an invoice) or none
                              (all disabled: invoice-create measures the gateway alone; not with
-                             --payments, which need them, nor with --store)   (default default)
+                             --store, nor with ln/chain/mixed payments, which need them; with card
+                             they are disabled once the cards' top-ups are paid, so the invoices
+                             taps pay cost no LND call)                      (default default)
 
       Run:
         --url URL            gateway base URL                          (default http://localhost:8080)
@@ -141,9 +143,9 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       throw new IllegalArgumentException("--methods must be none or default (got " + methods + ")");
     }
     boolean noMethods = methods.equals("none");
-    if (noMethods && payments > 0) {
-      throw new IllegalArgumentException("--methods none cannot take --payments: paying (and funding cards) needs"
-          + " the store's payment methods");
+    if (noMethods && payments > 0 && kind != Payments.Kind.CARD) {
+      throw new IllegalArgumentException("--methods none cannot take --payments " + kind.name().toLowerCase()
+          + ": paying over Lightning or on-chain needs the store's payment methods");
     }
     if (noMethods && store != null) {
       throw new IllegalArgumentException("--methods applies to the store the generator creates, not to --store");

@@ -100,8 +100,9 @@ class SmokeTest {
   @Test
   void cardTapsPayOverPosSocketsAndTerminalsSeeTheInvoicesSettle() throws Exception {
     Path out = Files.createTempDirectory("smoke-load");
+    // --methods none: the cards are funded over BTC-LN first, then the taps pay invoices without methods
     JsonObject summary = runGenerator(out, "--smoke", "--rate", "0", "--terminals", "2", "--payments", "6",
-        "--payment-kind", "card");
+        "--payment-kind", "card", "--methods", "none");
     JsonObject ops = summary.getJsonObject("operations");
     JsonObject taps = ops.getJsonObject("card-tap");
     // 6/s over the 3 measured seconds, every one settled (a declined tap would be an error)
@@ -163,9 +164,13 @@ class SmokeTest {
     }
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--payments", "5"}))
         .hasMessageContaining("--terminals");
-    // paying needs the methods that none switches off
+    // paying over Lightning or on-chain needs the methods that none switches off; card taps do not
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--methods", "none", "--payments", "5",
-        "--payment-kind", "card"})).hasMessageContaining("--methods none");
+        "--terminals", "1", "--payment-kind", "ln"})).hasMessageContaining("--methods none");
+    assertThat(LoadOptions.parse(new String[] {"--key", "k", "--methods", "none", "--payments", "5",
+        "--payment-kind", "card"}).noMethods()).isTrue();
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--methods", "none", "--store", "s"}))
+        .hasMessageContaining("--store");
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--methods", "some"}))
         .hasMessageContaining("none or default");
     // card taps need no terminal: their result frame is the measurement
