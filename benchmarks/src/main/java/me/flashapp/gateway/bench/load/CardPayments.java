@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * pays (operation {@code payment-prepare}), then at the tap time it sends a {@code cardPayment}
  * frame with the next card's fresh {@code p}/{@code c} on that card's reader. Operation
  * {@code card-tap}: from the intended tap time to the {@code cardPaymentResult} frame; a
- * {@code declined} result is an error whose sample message is its reason. With terminals, the
+ * {@code declined} result is an error whose sample message is its reason ({@code card-tap-sent}:
+ * the same from the actual send, see {@link #sent}). With terminals, the
  * invoice's {@code InvoiceSettled} is expected there too (operation {@code settlement}).
  *
  * <p>Staying under the gateway's tap rate limits, so they are not what is measured: taps go to the
@@ -28,6 +29,12 @@ final class CardPayments {
 
   final OpStats prepare = new OpStats("payment-prepare", true);
   final OpStats taps;
+  /**
+   * From the moment the frame actually went out to its result: the gateway's handling alone. Not
+   * corrected for coordinated omission (a tap sent late because its invoice was late starts late),
+   * so it says where the time of {@code card-tap} went, never how fast taps are.
+   */
+  final OpStats sent = new OpStats("card-tap-sent", true);
   private final GatewayApi api;
   private final Settlements settlements;
   private final boolean observed;
@@ -118,7 +125,8 @@ final class CardPayments {
           prepare.success(fire);
         }
         String invoiceId = ar.result().getString("id");
-        long delayMillis = (tapAt - System.nanoTime()) / 1_000_000;
+        // Rounded up: a tap sent before its intended time would make its latency look better than it was.
+        long delayMillis = (tapAt - System.nanoTime() + 999_999) / 1_000_000;
         if (delayMillis < 1) {
           tap(n, invoiceId, tapAt, measured);
         } else {
@@ -135,6 +143,7 @@ final class CardPayments {
       settlements.expect(invoiceId, tapAt, false, measured);
     }
     // The counter is taken now, at sending, so a late preparation cannot send an older counter after a newer one.
+    long sentAt = System.nanoTime();
     readers.tap(cardIndex % readers.size(), "tap-" + n, invoiceId, card.tap()).onComplete(ar -> {
       String declined = ar.failed() ? GatewayApi.describe(ar.cause())
           : "settled".equals(ar.result().getString("status")) ? null : "declined: " + ar.result().getString("reason");
@@ -145,7 +154,9 @@ final class CardPayments {
         return;
       }
       if (declined == null) {
-        taps.success(tapAt);
+        long now = System.nanoTime();
+        taps.successAt(tapAt, now);
+        sent.successAt(sentAt, now);
       } else {
         taps.error(declined);
       }

@@ -79,7 +79,7 @@ public final class LoadGenerator implements AutoCloseable {
       ops.addAll(List.of(payments.prepare, payments.inject));
     }
     if (taps != null) {
-      ops.addAll(List.of(taps.prepare, taps.taps));
+      ops.addAll(List.of(taps.prepare, taps.taps, taps.sent));
     }
     if ((payments != null || taps != null) && terminals != null) {
       ops.addAll(List.of(settlements.settlement, settlements.fanout));

@@ -65,6 +65,8 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       values in ms), summary.json, and latency.html (self-contained percentile chart).
       Operations: invoice-create, terminal-connect, terminal-events, payment-prepare, payment-inject,
       card-tap (intended tap time -> cardPaymentResult; declined is an error with its reason),
+      card-tap-sent (the same from the actual send: the gateway's share, not corrected for
+      coordinated omission),
       settlement (payment injected or card tapped -> first terminal receives InvoiceSettled, or
       InvoiceProcessing on-chain), settlement-fanout (the same, every terminal), chain-mine.
       Exit status: 0 when no operation had an error, 1 otherwise, 2 for bad options.

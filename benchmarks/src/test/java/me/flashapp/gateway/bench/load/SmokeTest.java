@@ -111,6 +111,7 @@ class SmokeTest {
     assertThat(taps.getLong("samples")).isEqualTo(18L);
     assertThat(taps.getInteger("cards")).isEqualTo(12); // each card taps every 2 s at most
     assertThat(taps.getInteger("readers")).isEqualTo(1);
+    assertThat(ops.getJsonObject("card-tap-sent").getLong("samples")).isEqualTo(18L);
     assertThat(ops.getJsonObject("payment-prepare").getLong("ok")).isEqualTo(18L);
     assertThat(ops.getJsonObject("settlement").getLong("ok")).isEqualTo(18L);
     assertThat(ops.getJsonObject("settlement-fanout").getLong("ok")).isEqualTo(2 * 18L);
