@@ -43,6 +43,8 @@ final class CardPayments {
   private final CardReaders readers;
   private final AtomicLong launched = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
+  /** Set when the drain ends: what is still in flight was counted as unanswered and must not count again. */
+  private boolean abandoned;
   private long sequence;
 
   /** @param observed whether terminals watch the store (then each tap's InvoiceSettled is expected) */
@@ -116,8 +118,7 @@ final class CardPayments {
       api.post(invoicesPath, body).onComplete(ar -> {
         if (ar.failed()) {
           if (measured) {
-            prepare.error(GatewayApi.describe(ar.cause()));
-            finished.incrementAndGet();
+            finish(() -> prepare.error(GatewayApi.describe(ar.cause())));
           }
           return;
         }
@@ -137,6 +138,11 @@ final class CardPayments {
   }
 
   private void tap(long n, String invoiceId, long tapAt, boolean measured) {
+    synchronized (this) {
+      if (abandoned) {
+        return; // the readers are closing
+      }
+    }
     int cardIndex = (int) (n % cards.size());
     SimulatedCard card = cards.get(cardIndex);
     if (observed) {
@@ -153,15 +159,30 @@ final class CardPayments {
       if (!measured) {
         return;
       }
-      if (declined == null) {
-        long now = System.nanoTime();
-        taps.successAt(tapAt, now);
-        sent.successAt(sentAt, now);
-      } else {
-        taps.error(declined);
-      }
-      finished.incrementAndGet();
+      long now = System.nanoTime();
+      finish(() -> {
+        if (declined == null) {
+          taps.successAt(tapAt, now);
+          sent.successAt(sentAt, now);
+        } else {
+          taps.error(declined);
+        }
+      });
     });
+  }
+
+  /** Records a measured tap's outcome, unless the drain has ended and counted it as unanswered. */
+  private synchronized void finish(Runnable record) {
+    if (!abandoned) {
+      record.run();
+      finished.incrementAndGet();
+    }
+  }
+
+  /** At the end of the drain: stops counting; returns the measured taps that never finished. */
+  synchronized long abandon() {
+    abandoned = true;
+    return inFlight();
   }
 
   /** Measured taps still being prepared or waiting for their result. */

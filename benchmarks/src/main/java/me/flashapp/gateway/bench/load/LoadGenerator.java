@@ -120,7 +120,7 @@ public final class LoadGenerator implements AutoCloseable {
     settlements.expireOutstanding();
     unfinished(invoices == null ? 0 : invoices.inFlight(), invoices == null ? null : invoices.stats);
     unfinished(p == null ? 0 : p.inFlight(), p == null ? null : p.inject);
-    unfinished(c == null ? 0 : c.inFlight(), c == null ? null : c.taps);
+    unfinished(c == null ? 0 : c.abandon(), c == null ? null : c.taps);
     JsonObject extra = new JsonObject();
     if (c != null) {
       extra.put("card-tap", c.describe());
