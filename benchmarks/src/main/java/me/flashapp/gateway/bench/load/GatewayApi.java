@@ -54,6 +54,10 @@ final class GatewayApi {
     return send(HttpMethod.POST, path, body.toBuffer()).map(JsonObject::new);
   }
 
+  Future<JsonObject> put(String path, JsonObject body) {
+    return send(HttpMethod.PUT, path, body.toBuffer()).map(JsonObject::new);
+  }
+
   Future<JsonArray> getArray(String path) {
     return send(HttpMethod.GET, path, null).map(JsonArray::new);
   }

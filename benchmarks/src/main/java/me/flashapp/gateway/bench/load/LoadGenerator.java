@@ -2,6 +2,7 @@ package me.flashapp.gateway.bench.load;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -63,22 +64,28 @@ public final class LoadGenerator implements AutoCloseable {
       ops.add(terminals.connect);
       ops.add(terminals.events);
     }
-    double paymentRate = o.payments();
-    if (paymentRate > 0 && o.paymentKind() == Payments.Kind.CARD) {
-      out.println("card taps skipped: the POS protocol on this branch has no cardPayment frame"
-          + " (docs/pos-websocket.md); run with --payment-kind ln, chain or mixed");
-      paymentRate = 0;
-    }
+    boolean card = o.paymentKind() == Payments.Kind.CARD;
     InvoiceCreation invoices = o.rate() > 0 ? new InvoiceCreation(api, store) : null;
-    Payments payments = paymentRate > 0 ? new Payments(api, settlements, o.paymentKind(), store) : null;
+    Payments payments = o.payments() > 0 && !card ? new Payments(api, settlements, o.paymentKind(), store) : null;
+    CardPayments taps = o.payments() > 0 && card
+        ? CardPayments.setUp(vertx, api, o, store, settlements, terminals != null, out) : null;
+    if (o.noMethods()) {
+      disableMethods(store, out); // after the cards' top-ups, which are paid over BTC-LN
+    }
     if (invoices != null) {
       ops.add(0, invoices.stats);
     }
     if (payments != null) {
-      ops.addAll(List.of(payments.prepare, payments.inject, settlements.settlement, settlements.fanout));
-      if (o.paymentKind().usesChain()) {
-        ops.add(payments.mine);
-      }
+      ops.addAll(List.of(payments.prepare, payments.inject));
+    }
+    if (taps != null) {
+      ops.addAll(List.of(taps.prepare, taps.taps, taps.sent));
+    }
+    if ((payments != null || taps != null) && terminals != null) {
+      ops.addAll(List.of(settlements.settlement, settlements.fanout));
+    }
+    if (payments != null && o.paymentKind().usesChain()) {
+      ops.add(payments.mine);
     }
 
     long start = System.nanoTime();
@@ -89,7 +96,10 @@ public final class LoadGenerator implements AutoCloseable {
       schedules.add(invoices.start(vertx, o.rate(), start, measureFrom, end));
     }
     if (payments != null) {
-      schedules.add(payments.start(vertx, paymentRate, start, measureFrom, end));
+      schedules.add(payments.start(vertx, o.payments(), start, measureFrom, end));
+    }
+    if (taps != null) {
+      schedules.add(taps.start(vertx, o.payments(), start, measureFrom, end));
     }
     Terminals t = terminals;
     if (t != null) {
@@ -102,20 +112,42 @@ public final class LoadGenerator implements AutoCloseable {
     }
     await(Future.join(schedules));
     long drainEnd = System.nanoTime() + o.drainSeconds() * SECOND;
+    Payments p = payments;
+    CardPayments c = taps;
     progressUntil(out, ops, start, measureFrom, drainEnd, () ->
-        (invoices == null || invoices.inFlight() == 0) && (payments == null || payments.inFlight() == 0)
-            && settlements.outstanding() == 0);
+        (invoices == null || invoices.inFlight() == 0) && (p == null || p.inFlight() == 0)
+            && (c == null || c.inFlight() == 0) && settlements.outstanding() == 0);
     settlements.expireOutstanding();
     unfinished(invoices == null ? 0 : invoices.inFlight(), invoices == null ? null : invoices.stats);
-    unfinished(payments == null ? 0 : payments.inFlight(), payments == null ? null : payments.inject);
+    unfinished(p == null ? 0 : p.inFlight(), p == null ? null : p.inject);
+    unfinished(c == null ? 0 : c.abandon(), c == null ? null : c.taps);
     JsonObject extra = new JsonObject();
+    if (c != null) {
+      extra.put("card-tap", c.describe());
+      await(c.close());
+    }
     if (t != null) {
       await(t.close());
       extra.put("terminal-events", new JsonObject().put("terminals", o.terminals())
           .put("subscribed", t.connect.ok()).put("receivedTotal", t.received()));
     }
-    JsonObject summary = Report.write(o, ops, ceilings, extra, out);
+    JsonObject summary = Report.write(o, store, ops, ceilings, extra, out);
     return (int) Math.min(summary.getLong("errors"), Integer.MAX_VALUE);
+  }
+
+  /** {@code --methods none}: disables every payment method the store came with. */
+  private void disableMethods(String store, PrintStream out) throws Exception {
+    String path = "/api/v1/stores/" + store + "/payment-methods";
+    JsonArray methods = await(api.getArray(path));
+    List<Future<JsonObject>> disabled = new ArrayList<>();
+    for (int i = 0; i < methods.size(); i++) {
+      JsonObject m = methods.getJsonObject(i);
+      // PUT needs the config back: disabling keeps it, so the method could be enabled again as it was.
+      disabled.add(api.put(path + "/" + m.getString("paymentMethodId"),
+          new JsonObject().put("enabled", false).put("config", m.getJsonObject("config"))));
+    }
+    await(Future.all(disabled));
+    out.printf("store %s: %d payment methods disabled%n", store, methods.size());
   }
 
   private JsonObject ceilings(PrintStream out) throws Exception {

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /** Command-line options of {@link LoadGenerator}; {@code --help} prints {@link #USAGE}. */
 record LoadOptions(String url, String key, String store, double rate, int terminals, double connectRate,
                    double payments, Payments.Kind paymentKind, int durationSeconds, int warmupSeconds,
-                   int drainSeconds, int connections, Path out, boolean smoke, boolean ceiling, String database) {
+                   int drainSeconds, int connections, Path out, boolean smoke, boolean ceiling, String database,
+                   boolean noMethods) {
 
   static final String USAGE = """
       Flash Gateway load generator: drives a running gateway open-loop (constant arrival rates,
@@ -19,14 +20,24 @@ record LoadOptions(String url, String key, String store, double rate, int termin
         --terminals N        POS terminals on the store's WebSocket, each subscribed since 0; every
                              event is counted and a seq gap or duplicate is an error  (default 0)
         --connect-rate C     terminals opened per second before the run starts     (default 500)
-        --payments P         payments injected per second through the devnet simulators (the gateway
-                             must run in dev mode; needs --terminals >= 1, which observe settlement)
-                             (default 0)
+        --payments P         payments per second (the gateway must run in dev mode); ln, chain and
+                             mixed need --terminals >= 1, which observe settlement  (default 0)
         --payment-kind K     ln: create an invoice, pay its BOLT11 via /api/v1/dev/lightning/pay;
                              chain: send its amount due to its address via /api/v1/dev/chain/send,
                              and mine a block every second; mixed: alternate ln and chain;
-                             card: not available yet (POS cardPayment frames are not in
-                             docs/pos-websocket.md), skipped with a message   (default ln)
+                             card: first issue cards and fund each through its top-up (paid via
+                             /dev/lightning/pay), then tap: create an invoice, send a cardPayment
+                             frame with the next card's p/c on a POS socket (card readers, ceil(P/10)
+                             of them, each from its own loopback address; 2P cards, so no card taps
+                             more than every 2 s: the gateway's tap rate limits are not hit)
+                             (default ln)
+        --methods M          payment methods of the store the generator creates: default (what the
+                             gateway gives a new store; in dev mode BTC-CHAIN and BTC-LN, so every
+                             invoice also allocates an address and asks LND for an invoice) or none
+                             (all disabled: invoice-create measures the gateway alone; not with
+                             --store, nor with ln/chain/mixed payments, which need them; with card
+                             they are disabled once the cards' top-ups are paid, so the invoices
+                             taps pay cost no LND call)                      (default default)
 
       Run:
         --url URL            gateway base URL                          (default http://localhost:8080)
@@ -53,8 +64,11 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       p50/p90/p99/p99.9/max (ms). In DIR: <operation>.hgrm (HdrHistogram percentile distribution,
       values in ms), summary.json, and latency.html (self-contained percentile chart).
       Operations: invoice-create, terminal-connect, terminal-events, payment-prepare, payment-inject,
-      settlement (payment injected -> first terminal receives InvoiceSettled, or InvoiceProcessing
-      on-chain), settlement-fanout (the same, every terminal), chain-mine.
+      card-tap (intended tap time -> cardPaymentResult; declined is an error with its reason),
+      card-tap-sent (the same from the actual send: the gateway's share, not corrected for
+      coordinated omission),
+      settlement (payment injected or card tapped -> first terminal receives InvoiceSettled, or
+      InvoiceProcessing on-chain), settlement-fanout (the same, every terminal), chain-mine.
       Exit status: 0 when no operation had an error, 1 otherwise, 2 for bad options.
       """;
 
@@ -75,6 +89,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
     boolean smoke = false;
     boolean ceiling = false;
     String database = null;
+    String methods = "default";
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -101,6 +116,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
           case "--smoke" -> smoke = true;
           case "--ceiling" -> ceiling = true;
           case "--database" -> database = args[++i];
+          case "--methods" -> methods = args[++i];
           default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
         }
       } catch (NumberFormatException e) {
@@ -125,7 +141,18 @@ record LoadOptions(String url, String key, String store, double rate, int termin
     if (payments > 0 && terminals == 0 && kind != Payments.Kind.CARD) {
       throw new IllegalArgumentException("--payments needs --terminals >= 1: settlement is observed by a terminal");
     }
+    if (!methods.equals("none") && !methods.equals("default")) {
+      throw new IllegalArgumentException("--methods must be none or default (got " + methods + ")");
+    }
+    boolean noMethods = methods.equals("none");
+    if (noMethods && payments > 0 && kind != Payments.Kind.CARD) {
+      throw new IllegalArgumentException("--methods none cannot take --payments " + kind.name().toLowerCase()
+          + ": paying over Lightning or on-chain needs the store's payment methods");
+    }
+    if (noMethods && store != null) {
+      throw new IllegalArgumentException("--methods applies to the store the generator creates, not to --store");
+    }
     return new LoadOptions(url, key, store, rate, terminals, connectRate, payments, kind, duration, warmup, drain,
-        connections, out, smoke, ceiling, database);
+        connections, out, smoke, ceiling, database, noMethods);
   }
 }

@@ -31,7 +31,7 @@ final class Payments {
         case "chain" -> CHAIN;
         case "mixed" -> MIXED;
         case "card" -> CARD;
-        default -> throw new IllegalArgumentException("--payment-kind must be ln, chain or mixed (got " + s + ")");
+        default -> throw new IllegalArgumentException("--payment-kind must be ln, chain, mixed or card (got " + s + ")");
       };
     }
 
@@ -138,7 +138,8 @@ final class Payments {
     });
   }
 
-  private static JsonObject method(JsonArray methods, String id) {
+  /** The payment method {@code id} of an invoice's {@code GET .../payment-methods} answer. */
+  static JsonObject method(JsonArray methods, String id) {
     for (int i = 0; i < methods.size(); i++) {
       JsonObject m = methods.getJsonObject(i);
       if (id.equals(m.getString("paymentMethodId"))) {

@@ -17,7 +17,8 @@ final class Report {
   private Report() {}
 
   /** Writes every file and prints the per-operation lines; returns the summary. */
-  static JsonObject write(LoadOptions o, List<OpStats> ops, JsonObject ceilings, JsonObject extra, PrintStream out)
+  static JsonObject write(LoadOptions o, String store, List<OpStats> ops, JsonObject ceilings, JsonObject extra,
+      PrintStream out)
       throws IOException {
     Files.createDirectories(o.out());
     JsonObject operations = new JsonObject();
@@ -38,10 +39,12 @@ final class Report {
     JsonObject summary = new JsonObject()
         .put("finishedAt", Instant.now().toString())
         .put("url", o.url())
+        .put("store", store)
         .put("durationSeconds", o.durationSeconds())
         .put("warmupSeconds", o.warmupSeconds())
         .put("options", new JsonObject().put("rate", o.rate()).put("terminals", o.terminals())
             .put("payments", o.payments()).put("paymentKind", o.paymentKind().name().toLowerCase())
+            .put("methods", o.noMethods() ? "none" : "default")
             .put("connections", o.connections()).put("smoke", o.smoke()))
         .put("ceilings", ceilings)
         .put("errors", errors)

@@ -1,6 +1,5 @@
 package me.flashapp.gateway.bench.load;
 
-import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,12 +49,11 @@ final class Settlements implements Terminals.EventSink {
   }
 
   @Override
-  public void onEvent(JsonObject event, long receivedNanos) {
-    String type = event.getString("type");
+  public void onEvent(String type, String invoiceId, long receivedNanos) {
     if (!"InvoiceSettled".equals(type) && !"InvoiceProcessing".equals(type)) {
       return;
     }
-    Pending p = pending.get(event.getString("invoiceId"));
+    Pending p = invoiceId == null ? null : pending.get(invoiceId);
     if (p == null || (!p.chain && !"InvoiceSettled".equals(type))) {
       return;
     }

@@ -21,9 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * generator did not ask for), which the gateway promises never happen.
  */
 final class Terminals {
-  /** Receives every event frame's {@code event} object, with the nanoTime it was read. */
+  /** Receives every event frame's event type and invoice id, with the nanoTime it was read. */
   interface EventSink {
-    void onEvent(JsonObject event, long receivedNanos);
+    void onEvent(String type, String invoiceId, long receivedNanos);
   }
 
   final OpStats connect = new OpStats("terminal-connect", true);
@@ -119,23 +119,24 @@ final class Terminals {
     private final long intended;
     private volatile boolean subscribed;
     private volatile long received;
-    private long lastSeq;
+    private final SeqOrder order = new SeqOrder();
 
     Terminal(WebSocket ws, long intended) {
       this.ws = ws;
       this.intended = intended;
     }
 
+    /** Called for every frame of every terminal: a scan of the text, JSON parsing only for rare frames. */
     void onText(String text) {
       long now = System.nanoTime();
-      JsonObject frame;
+      PosFrame frame;
       try {
-        frame = new JsonObject(text);
-      } catch (RuntimeException e) {
+        frame = PosFrame.scan(text);
+      } catch (IllegalArgumentException e) {
         events.error("unparseable frame");
         return;
       }
-      switch (String.valueOf(frame.getString("type"))) {
+      switch (String.valueOf(frame.type())) {
         case "event" -> onEvent(frame, now);
         case "subscribed" -> {
           if (!subscribed) {
@@ -144,28 +145,25 @@ final class Terminals {
             settled.incrementAndGet();
           }
         }
-        case "error" -> events.error("error frame: " + frame.getString("code") + " " + frame.getString("message"));
+        case "error" -> {
+          JsonObject error = new JsonObject(text);
+          events.error("error frame: " + error.getString("code") + " " + error.getString("message"));
+        }
         default -> { } // authenticated, pong: nothing to check
       }
     }
 
-    private void onEvent(JsonObject frame, long now) {
-      long seq = frame.getLong("seq", -1L);
-      if (seq == lastSeq + 1) {
-        lastSeq = seq;
-      } else if (seq <= lastSeq) {
-        events.error("duplicate seq " + seq + " after " + lastSeq);
-      } else {
-        events.error("seq gap: " + seq + " after " + lastSeq);
-        lastSeq = seq;
+    private void onEvent(PosFrame frame, long now) {
+      String wrong = order.next(frame.seq());
+      if (wrong != null) {
+        events.error(wrong);
       }
       received++;
       if (measuring) {
         events.count();
       }
-      JsonObject event = frame.getJsonObject("event");
-      if (event != null) {
-        sink.onEvent(event, now);
+      if (frame.eventType() != null) {
+        sink.onEvent(frame.eventType(), frame.invoiceId(), now);
       }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,8 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * CI's quick smoke run, so the benchmarks jar and the load generator never rot: a few seconds of
  * open-loop load against a real gateway in dev mode (embedded PostgreSQL, devnet simulators) —
- * invoice creation alone, then terminals with Lightning and on-chain payments — and one short JMH
- * run. Real measurements stay out of CI (docs/benchmarks.md).
+ * invoice creation alone (also on a store whose payment methods the generator disabled), terminals
+ * with Lightning and on-chain payments, card taps on POS sockets — and one short JMH run. Real measurements stay out of CI (docs/benchmarks.md).
  */
 class SmokeTest {
   private static final String KEY = "smoke-admin-key-0123456789";
@@ -97,6 +98,50 @@ class SmokeTest {
   }
 
   @Test
+  void cardTapsPayOverPosSocketsAndTerminalsSeeTheInvoicesSettle() throws Exception {
+    Path out = Files.createTempDirectory("smoke-load");
+    // --methods none: the cards are funded over BTC-LN first, then the taps pay invoices without methods
+    JsonObject summary = runGenerator(out, "--smoke", "--rate", "0", "--terminals", "2", "--payments", "6",
+        "--payment-kind", "card", "--methods", "none");
+    JsonObject ops = summary.getJsonObject("operations");
+    JsonObject taps = ops.getJsonObject("card-tap");
+    // 6/s over the 3 measured seconds, every one settled (a declined tap would be an error)
+    assertThat(taps.getLong("ok")).isEqualTo(18L);
+    assertThat(taps.getLong("errors")).isZero();
+    assertThat(taps.getLong("samples")).isEqualTo(18L);
+    assertThat(taps.getInteger("cards")).isEqualTo(12); // each card taps every 2 s at most
+    assertThat(taps.getInteger("readers")).isEqualTo(1);
+    assertThat(ops.getJsonObject("card-tap-sent").getLong("samples")).isEqualTo(18L);
+    assertThat(ops.getJsonObject("payment-prepare").getLong("ok")).isEqualTo(18L);
+    assertThat(ops.getJsonObject("settlement").getLong("ok")).isEqualTo(18L);
+    assertThat(ops.getJsonObject("settlement-fanout").getLong("ok")).isEqualTo(2 * 18L);
+    assertThat(ops.getJsonObject("terminal-events").getLong("errors")).isZero();
+    assertThat(Files.readString(out.resolve("card-tap.hgrm"))).contains("Percentile");
+  }
+
+  @Test
+  void methodsNoneLeavesTheNewStoreWithoutPaymentMethods() throws Exception {
+    Path out = Files.createTempDirectory("smoke-load");
+    JsonObject summary = runGenerator(out, "--smoke", "--rate", "10", "--methods", "none");
+    assertThat(summary.getJsonObject("operations").getJsonObject("invoice-create").getLong("ok")).isEqualTo(30L);
+    String store = "/api/v1/stores/" + summary.getString("store");
+    GatewayApi api = new GatewayApi(vertx, "http://localhost:" + gw.httpPort(), KEY, 1);
+    try {
+      JsonArray methods = await(api.getArray(store + "/payment-methods"));
+      assertThat(methods).isNotEmpty(); // what the gateway gave the store is still there, switched off
+      methods.forEach(m -> assertThat(((JsonObject) m).getBoolean("enabled")).as(m.toString()).isFalse());
+      String invoice = await(api.getArray(store + "/invoices?take=1")).getJsonObject(0).getString("id");
+      assertThat(await(api.getArray(store + "/invoices/" + invoice + "/payment-methods"))).isEmpty();
+    } finally {
+      await(api.close());
+    }
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+  }
+
+  @Test
   void jmhBenchmarksRun() throws Exception {
     var results = new Runner(new OptionsBuilder()
         .include("InvoiceJsonBenchmark.invoice$")
@@ -115,10 +160,22 @@ class SmokeTest {
     assertThat(LoadOptions.parse(new String[] {"--help"})).isNull();
     for (String option : new String[] {"--url", "--key", "--store", "--rate", "--terminals", "--connect-rate",
         "--payments", "--payment-kind", "--duration", "--warmup", "--drain", "--connections", "--out", "--smoke",
-        "--ceiling", "--database", "--help"}) {
+        "--ceiling", "--database", "--methods", "--help"}) {
       assertThat(LoadOptions.USAGE).contains(option);
     }
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--payments", "5"}))
         .hasMessageContaining("--terminals");
+    // paying over Lightning or on-chain needs the methods that none switches off; card taps do not
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--methods", "none", "--payments", "5",
+        "--terminals", "1", "--payment-kind", "ln"})).hasMessageContaining("--methods none");
+    assertThat(LoadOptions.parse(new String[] {"--key", "k", "--methods", "none", "--payments", "5",
+        "--payment-kind", "card"}).noMethods()).isTrue();
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--methods", "none", "--store", "s"}))
+        .hasMessageContaining("--store");
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--methods", "some"}))
+        .hasMessageContaining("none or default");
+    // card taps need no terminal: their result frame is the measurement
+    assertThat(LoadOptions.parse(new String[] {"--key", "k", "--payments", "5", "--payment-kind", "card"}).payments())
+        .isEqualTo(5);
   }
 }
