@@ -36,7 +36,7 @@ public final class DevLightningHandler {
     } catch (Bolt11Exception e) {
       throw ValidationException.of("paymentRequest", "is not a valid BOLT11 invoice: " + e.getMessage());
     }
-    LndSimulator.PayResult result = simulator.pay(request);
+    LndSimulator.PayResult result = simulator.settle(hash, -1); // decoded once, above
     switch (result) {
       case UNKNOWN_INVOICE -> throw ApiException.notFound("lightning-invoice-not-found",
           "The devnet node has no such invoice");

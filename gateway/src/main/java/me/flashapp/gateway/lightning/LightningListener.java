@@ -22,13 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's SubscribeInvoices stream. Settled invoices become payments (exactly once, by payment
- * hash) through {@link Settlement}. The add/settle index is persisted with each settlement it
- * covers (in its transaction) and lazily for events that record nothing, so a reconnect or restart
- * resumes where it stopped; on every (re)connect the open invoices are
- * also looked up one by one, because LND replays nothing for an index of 0 and a payment may land
- * between our last event and the new subscription.
+ * hash) through {@link Settlement}, several at once. The add/settle index is persisted (at most once
+ * a second) as a watermark below which everything is applied, so a reconnect or restart resumes
+ * without skipping anything; on every (re)connect the open invoices are also looked up one by one,
+ * because LND replays nothing for an index of 0 and a payment may land between our last event and
+ * the new subscription.
  *
- * <p>Runs on one Vert.x context: events are applied strictly in stream order.
+ * <p>Runs on one Vert.x context: the queue, the watermark and the stream state are touched only there.
  */
 public final class LightningListener {
   private static final Logger LOG = LoggerFactory.getLogger(LightningListener.class);
@@ -52,7 +52,15 @@ public final class LightningListener {
   private final LndClient client;
   private final SettleLatency latency;
   private LndClient.Stream stream;
-  private Future<Void> tail = Future.succeededFuture();
+  /** Settlements applied at once; the pool has more connections, for everything else. */
+  static final int MAX_CONCURRENT_SETTLEMENTS = 4;
+  private final java.util.ArrayDeque<Queued> queued = new java.util.ArrayDeque<>();
+  /** Settle indexes received and not yet applied (queued or in flight). */
+  private final java.util.TreeSet<Long> unapplied = new java.util.TreeSet<>();
+  private long maxSettleSeen;
+  private int applying;
+  /** Bumped when a stream ends: completions of its settlements no longer move the index. */
+  private int streamGeneration;
   private long addIndex;
   private long settleIndex;
   private long backoffMillis = 250;
@@ -115,6 +123,11 @@ public final class LightningListener {
       return;
     }
     stream = null;
+    // the next subscription replays from the watermark; what is still queued comes again
+    streamGeneration++;
+    queued.clear();
+    unapplied.clear();
+    maxSettleSeen = settleIndex;
     lastError = err == null ? "the node ended the stream" : err.getMessage();
     state = "disconnected";
     LOG.warn("LND {}: invoice stream down ({}); retrying in {} ms", client.node(), lastError, backoffMillis);
@@ -122,41 +135,68 @@ public final class LightningListener {
     backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
   }
 
+  /**
+   * Settlements are applied several at once (each is its own transaction, idempotent by payment
+   * hash, and two of one invoice serialize on its row lock), so a burst of payments is not queued
+   * behind one commit at a time. The persisted settle index is a watermark: the highest index at or
+   * below which every settlement is applied, so a restart or reconnect replays from there and
+   * nothing is skipped (what was applied again is recorded once). Other events (an invoice added or
+   * cancelled) record nothing and only move the add index. Both are persisted by
+   * {@link #flushPosition}, never ahead of what is applied: at once when no settlement is in
+   * flight, else at most once a second.
+   */
   private void onInvoice(Invoice inv) {
     long arrived = System.nanoTime();
-    tail = tail.compose(v -> apply(inv, arrived)).recover(err -> {
-      // Not advancing the index on failure: the event replays after the reconnect this forces.
-      LOG.warn("LND {}: could not apply invoice event: {}", client.node(), err.toString());
-      if (stream != null) {
-        stream.cancel();
-        onEnd(err);
-      }
-      return Future.succeededFuture();
-    });
+    if (inv.getAddIndex() > addIndex) {
+      addIndex = inv.getAddIndex();
+      positionDirty = true;
+    }
+    if (inv.getState() != Invoice.InvoiceState.SETTLED) {
+      return;
+    }
+    long index = inv.getSettleIndex();
+    maxSettleSeen = Math.max(maxSettleSeen, index);
+    unapplied.add(index);
+    queued.add(new Queued(inv, arrived));
+    applyQueued();
   }
 
-  /**
-   * A settle event commits its payment and the stream position in one transaction: one commit per
-   * settlement, and a restart resumes after exactly what was recorded. Other events (an invoice
-   * added, cancelled) record nothing, so replaying them is harmless: their index is kept in memory
-   * and persisted by {@link #flushPosition} at most once a second, not by a commit per AddInvoice.
-   */
-  private Future<Void> apply(Invoice inv, long arrivedNanos) {
-    long add = Math.max(addIndex, inv.getAddIndex());
-    long settle = Math.max(settleIndex, inv.getSettleIndex());
-    if (inv.getState() != Invoice.InvoiceState.SETTLED) {
-      positionDirty |= add != addIndex || settle != settleIndex;
-      addIndex = add;
-      settleIndex = settle;
-      return Future.succeededFuture();
+  private record Queued(Invoice inv, long arrivedNanos) {}
+
+  private void applyQueued() {
+    while (applying < MAX_CONCURRENT_SETTLEMENTS && !queued.isEmpty()) {
+      Queued q = queued.poll();
+      int generation = streamGeneration;
+      applying++;
+      pool.withTransaction(tx -> settled(tx, q.inv(), q.arrivedNanos())).onComplete(ar -> {
+        applying--;
+        if (generation != streamGeneration) {
+          applyQueued(); // from a stream since replaced: the new one replays it if need be
+          return;
+        }
+        if (ar.failed()) {
+          // The index stays below this one: it replays after the reconnect this forces.
+          LOG.warn("LND {}: could not apply a settlement: {}", client.node(), ar.cause().toString());
+          if (stream != null) {
+            stream.cancel();
+            onEnd(ar.cause());
+          }
+          return;
+        }
+        unapplied.remove(q.inv().getSettleIndex());
+        long watermark = unapplied.isEmpty() ? maxSettleSeen : unapplied.first() - 1;
+        if (watermark > settleIndex) {
+          settleIndex = watermark;
+          positionDirty = true;
+        }
+        applyQueued();
+        if (applying == 0) {
+          // idle: persist now (LND replays no settles for an index of 0, so the first must not
+          // wait); under a burst the once-a-second flush carries it, one write for many
+          flushPosition();
+        }
+      });
     }
-    return pool.withTransaction(tx -> settled(tx, inv, arrivedNanos)
-            .compose(v -> tx.preparedQuery(ADVANCE).execute(Tuple.of(client.node(), add, settle, now()))))
-        .map(rs -> {
-          addIndex = Math.max(addIndex, add);
-          settleIndex = Math.max(settleIndex, settle);
-          return null;
-        });
   }
 
   /** Persists the in-memory position if events that recorded nothing moved it. */

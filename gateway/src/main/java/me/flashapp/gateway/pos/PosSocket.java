@@ -381,7 +381,8 @@ public final class PosSocket implements PosHub.Subscriber {
 
   /** Writes now if the socket keeps up, else queues; past maxQueue the reader is too slow. */
   private void send(String frame) {
-    if (closed) {
+    // the peer may have closed before our close handler ran: writing would throw
+    if (closed || ws.isClosed()) {
       return;
     }
     if (pending.isEmpty() && !ws.writeQueueFull()) {
@@ -395,7 +396,7 @@ public final class PosSocket implements PosHub.Subscriber {
   }
 
   private void flush() {
-    while (!pending.isEmpty() && !ws.writeQueueFull() && !closed) {
+    while (!pending.isEmpty() && !closed && !ws.isClosed() && !ws.writeQueueFull()) {
       ws.writeTextMessage(pending.poll());
     }
     if (pending.isEmpty() && afterDrain != null) {

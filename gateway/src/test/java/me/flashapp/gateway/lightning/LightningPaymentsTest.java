@@ -62,6 +62,28 @@ class LightningPaymentsTest {
     Eventually.until(id + " becomes " + expected, () -> status(id).equals(expected));
   }
 
+  /**
+   * A burst of payments is applied several at once; each is recorded exactly once, and the
+   * persisted settle index (the watermark a restart resumes from) reaches the last of them.
+   */
+  @Test
+  void aBurstOfPaymentsIsRecordedOnceEachAndTheIndexCatchesUp() {
+    List<JsonObject> burst = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      burst.add(invoice(1000 + i));
+    }
+    burst.forEach(inv -> sim().settle(inv.getString("paymentHash"), -1));
+    for (JsonObject inv : burst) {
+      awaitStatus(inv.getString("id"), "Settled/None");
+      assertThat(gw.sql("SELECT value_sats FROM invoice_payments WHERE invoice_id = $1", inv.getString("id")))
+          .singleElement().satisfies(r -> assertThat(r.getLong("value_sats")).isEqualTo(1000L + burst.indexOf(inv)));
+    }
+    long last = burst.stream().mapToLong(inv -> sim().invoice(inv.getString("paymentHash")).getSettleIndex()).max()
+        .orElseThrow();
+    Eventually.until("settle index persisted", () -> gw.sql("SELECT settle_index FROM lightning_streams").stream()
+        .anyMatch(r -> r.getLong("settle_index") >= last));
+  }
+
   @Test
   void invoiceCarriesAValidBolt11AndSettlesWhenPaid() {
     JsonObject inv = invoice(1234);
