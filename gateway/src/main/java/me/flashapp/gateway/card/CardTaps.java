@@ -179,20 +179,24 @@ public final class CardTaps {
         throw new Declined("over-daily-limit");
       }
       String tapId = card.id() + ":" + counter;
-      return Ledger.post(tx, Journal.transfer("card:" + tapId, PAYMENT_KIND, inv.id(), account,
-              Accounts.store(inv.storeId()), due), now)
+      String details = new JsonObject().put("cardId", card.id()).put("counter", counter).encode();
+      // The money moves last: the store's account row is shared by every tap at that store, and
+      // its lock is held from the move to the commit, so the move comes after the payment and the
+      // events instead of before them. A decline there rolls everything back, as before.
+      return settlement.record(tx, new DetectedPayment(PAYMENT_METHOD, tapId, inv.id(), due, PaymentFact.FINAL,
+              now, card.id(), details))
+          .compose(recorded -> CardRepository.insertTap(tx, inv.storeId(), card.id(), inv.id(), counter, due,
+              TapResult.SETTLED, null, client, now))
+          .compose(v -> Ledger.post(tx, Journal.transfer("card:" + tapId, PAYMENT_KIND, inv.id(), account,
+              Accounts.store(inv.storeId()), due), now))
           .recover(err -> Future.failedFuture(err instanceof InsufficientFundsException
               ? new Declined("insufficient-balance") : err))
           .compose(posted -> {
             if (!posted) {
               throw new Declined("counter-replay");
             }
-            String details = new JsonObject().put("cardId", card.id()).put("counter", counter).encode();
-            return settlement.record(tx, new DetectedPayment(PAYMENT_METHOD, tapId, inv.id(), due, PaymentFact.FINAL,
-                now, card.id(), details));
-          })
-          .compose(recorded -> CardRepository.insertTap(tx, inv.storeId(), card.id(), inv.id(), counter, due,
-              TapResult.SETTLED, null, client, now));
+            return Future.succeededFuture();
+          });
     });
   }
 
