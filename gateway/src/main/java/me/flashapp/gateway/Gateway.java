@@ -143,7 +143,9 @@ public final class Gateway {
     var storeCache = new StoreCache(pool);
     var invoicesHandler = new InvoicesHandler(pool, invoices, rates, idempotency, links, storeCache);
     invoices.onSettled(new CardTopups(clock));
-    var cardTaps = CardTaps.withDefaultLimits(pool, cardIssuer, settlement, clock);
+    var cardTaps = CardTaps.withLimits(pool, cardIssuer, settlement, clock,
+        new CardTaps.Limit(config.cardTapLimitPerCard().burst(), config.cardTapLimitPerCard().perSecond()),
+        new CardTaps.Limit(config.cardTapLimitPerClient().burst(), config.cardTapLimitPerClient().perSecond()));
     var cards = new CardsHandler(pool, cardIssuer, invoices, invoicesHandler, idempotency, links, clock);
     var cardPages = new BoltCardPages(pool, cardTaps);
     var cardMoney = new CardsWiring(vertx, config, pool, cardIssuer, cardTaps, settlement, invoices, links, clock);

@@ -61,11 +61,19 @@ public final class CardTaps {
     this.perClient = perClient;
   }
 
-  /** Defaults: a card may tap 10 times at once then once per second; a client 100 at once then 20/s. */
-  public static CardTaps withDefaultLimits(Pool pool, CardIssuer issuer, Settlement settlement, Clock clock) {
-    return new CardTaps(pool, issuer, settlement, clock, new TokenBuckets(clock, 10, 1, 100_000),
-        new TokenBuckets(clock, 100, 20, 100_000));
+  /**
+   * With the configured limits (defaults: a card may tap 10 times at once then once a second; a
+   * client address 100 at once then 20 a second).
+   */
+  public static CardTaps withLimits(Pool pool, CardIssuer issuer, Settlement settlement, Clock clock,
+                                    Limit perCard, Limit perClient) {
+    return new CardTaps(pool, issuer, settlement, clock,
+        new TokenBuckets(clock, perCard.burst(), perCard.perSecond(), 100_000),
+        new TokenBuckets(clock, perClient.burst(), perClient.perSecond(), 100_000));
   }
+
+  /** A token bucket's shape: {@code burst} taps at once, then {@code perSecond} taps a second. */
+  public record Limit(int burst, int perSecond) {}
 
   /** A tap that cannot pay; thrown inside the transaction to roll it back. */
   private static final class Declined extends RuntimeException {

@@ -51,7 +51,13 @@ public record GatewayConfig(
     int posPingMillis,
     int posMaxQueue,
     // merchant settlement: how often stores whose balance reached their threshold are paid out
-    int settlementIntervalSeconds) {
+    int settlementIntervalSeconds,
+    // Flash Card taps: token buckets per card and per client address ("burst/perSecond")
+    TapLimit cardTapLimitPerCard,
+    TapLimit cardTapLimitPerClient) {
+
+  /** A token bucket: {@code burst} taps at once, then {@code perSecond} taps a second. */
+  public record TapLimit(int burst, int perSecond) {}
 
   /** Defaults in code; a file and the environment override them. */
   static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -70,7 +76,10 @@ public record GatewayConfig(
       Map.entry("webhookRetrySchedule", "10000,60000,600000,600000,600000,600000,600000,600000"),
       Map.entry("posPingMillis", "30000"),
       Map.entry("posMaxQueue", "10000"),
-      Map.entry("settlementIntervalSeconds", "60"));
+      Map.entry("settlementIntervalSeconds", "60"),
+      Map.entry("cardTapLimitPerCard", "10/1"),
+      // a shop's terminals often share one public address (NAT)
+      Map.entry("cardTapLimitPerClient", "100/20"));
 
   private static final Set<String> KEYS = Set.of(
       "httpPort", "httpHost", "httpInstances", "dataDir", "network", "databaseUrl", "databasePoolSize",
@@ -79,7 +88,7 @@ public record GatewayConfig(
       "bitcoindZmqRawtx", "bitcoindZmqRawblock", "bitcoindZmqSequence",
       "lndGrpcUrl", "lndMacaroonPath", "lndTlsCertPath", "lndPayoutMaxFeePpm", "lndPayoutTimeoutSeconds",
       "cardMasterKey", "webhookRetrySchedule", "webhookAllowPrivateUrls", "posPingMillis", "posMaxQueue",
-      "settlementIntervalSeconds",
+      "settlementIntervalSeconds", "cardTapLimitPerCard", "cardTapLimitPerClient",
       // read by logback.xml straight from the environment
       "logLevel", "httpLogLevel");
 
@@ -130,7 +139,9 @@ public record GatewayConfig(
         r.integer("posPingMillis", 100, 3_600_000),
         // at least two replay pages (500 frames each are queued at once for a terminal catching up)
         r.integer("posMaxQueue", 1_000, 1_000_000),
-        r.integer("settlementIntervalSeconds", 1, 86_400));
+        r.integer("settlementIntervalSeconds", 1, 86_400),
+        r.tapLimit("cardTapLimitPerCard"),
+        r.tapLimit("cardTapLimitPerClient"));
     config.validate();
     return config;
   }
@@ -168,7 +179,8 @@ public record GatewayConfig(
         bootstrapApiKey, publicUrl, rates, expirySweepMillis, shutdownGraceMillis, bitcoindRpcUrl, bitcoindRpcUser,
         bitcoindRpcPassword, bitcoindRpcCookieFile, bitcoindZmqRawtx, bitcoindZmqRawblock, bitcoindZmqSequence,
         lndGrpcUrl, lndMacaroonPath, lndTlsCertPath, lndPayoutMaxFeePpm, lndPayoutTimeoutSeconds, cardMasterKey,
-        webhookRetrySchedule, webhookAllowPrivateUrls, posPingMillis, posMaxQueue, settlementIntervalSeconds);
+        webhookRetrySchedule, webhookAllowPrivateUrls, posPingMillis, posMaxQueue, settlementIntervalSeconds,
+        cardTapLimitPerCard, cardTapLimitPerClient);
   }
 
   @Override
@@ -234,6 +246,24 @@ public record GatewayConfig(
       } catch (java.net.URISyntaxException e) {
         throw new ConfigException(ConfigLoader.envName(key) + ": '" + s + "' is not a URL");
       }
+    }
+
+    TapLimit tapLimit(String key) {
+      String s = v.get(key);
+      String[] parts = s.split("/");
+      try {
+        if (parts.length == 2) {
+          int burst = Integer.parseInt(parts[0].trim());
+          int perSecond = Integer.parseInt(parts[1].trim());
+          if (burst >= 1 && burst <= 1_000_000 && perSecond >= 1 && perSecond <= 1_000_000) {
+            return new TapLimit(burst, perSecond);
+          }
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new ConfigException(ConfigLoader.envName(key) + ": '" + s
+          + "' is not burst/perSecond (two whole numbers from 1, e.g. 10/1)");
     }
 
     List<Long> millisList(String key) {

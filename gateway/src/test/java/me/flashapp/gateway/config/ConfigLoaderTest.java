@@ -38,6 +38,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void cardTapLimitsAreBurstSlashPerSecond() {
+    assertThat(load(Map.of()).cardTapLimitPerCard()).isEqualTo(new GatewayConfig.TapLimit(10, 1));
+    assertThat(load(Map.of()).cardTapLimitPerClient()).isEqualTo(new GatewayConfig.TapLimit(100, 20));
+    assertThat(load(Map.of("GATEWAY_CARD_TAP_LIMIT_PER_CLIENT", " 500 / 200 ")).cardTapLimitPerClient())
+        .isEqualTo(new GatewayConfig.TapLimit(500, 200));
+    for (String bad : new String[] {"10", "10/0", "0/1", "a/b", "10/1/2", "-1/5"}) {
+      assertThatThrownBy(() -> load(Map.of("GATEWAY_CARD_TAP_LIMIT_PER_CARD", bad))).as(bad)
+          .isInstanceOf(ConfigException.class).hasMessageContaining("GATEWAY_CARD_TAP_LIMIT_PER_CARD");
+    }
+  }
+
+  @Test
   void settlementIntervalFromTheEnvironmentWithinItsRange() {
     assertThat(load(Map.of()).settlementIntervalSeconds()).isEqualTo(60);
     assertThat(load(Map.of("GATEWAY_SETTLEMENT_INTERVAL_SECONDS", "5")).settlementIntervalSeconds()).isEqualTo(5);
