@@ -10,9 +10,11 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.TreeSet;
 import me.flashapp.gateway.invoice.PaymentFact;
 import me.flashapp.gateway.settlement.DetectedPayment;
 import me.flashapp.gateway.settlement.Settlement;
@@ -44,6 +46,8 @@ public final class LightningListener {
   static final String TO_CANCEL = "SELECT li.payment_hash FROM lightning_invoices li JOIN invoices i ON i.id = li.invoice_id"
       + " WHERE li.node = $1 AND li.state = 'open' AND i.status <> 'New' LIMIT 500";
   private static final long MAX_BACKOFF_MILLIS = 15_000;
+  /** Settlements applied at once; the pool has more connections, for everything else. */
+  static final int MAX_CONCURRENT_SETTLEMENTS = 4;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -52,11 +56,9 @@ public final class LightningListener {
   private final LndClient client;
   private final SettleLatency latency;
   private LndClient.Stream stream;
-  /** Settlements applied at once; the pool has more connections, for everything else. */
-  static final int MAX_CONCURRENT_SETTLEMENTS = 4;
-  private final java.util.ArrayDeque<Queued> queued = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Queued> queued = new ArrayDeque<>();
   /** Settle indexes received and not yet applied (queued or in flight). */
-  private final java.util.TreeSet<Long> unapplied = new java.util.TreeSet<>();
+  private final TreeSet<Long> unapplied = new TreeSet<>();
   private long maxSettleSeen;
   private int applying;
   /** Bumped when a stream ends: completions of its settlements no longer move the index. */
