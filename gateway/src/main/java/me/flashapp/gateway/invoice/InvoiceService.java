@@ -133,10 +133,16 @@ public final class InvoiceService {
   /** As {@link #reevaluate(String)} but in the caller's transaction (settlement uses this). */
   public Future<Invoice> reevaluate(SqlConnection tx, String invoiceId) {
     return InvoiceRepository.lock(tx, invoiceId).compose(inv -> inv == null ? Future.succeededFuture(null)
-        : InvoiceRepository.paymentFacts(tx, invoiceId).compose(payments -> {
-          Transition t = InvoiceStateMachine.evaluate(inv, payments, clock.instant());
-          return apply(tx, inv, t);
-        }));
+        : InvoiceRepository.paymentFacts(tx, invoiceId).compose(payments -> reevaluate(tx, inv, payments)));
+  }
+
+  /**
+   * As {@link #reevaluate(SqlConnection, String)} for an invoice the caller has already locked in
+   * {@code tx}, with its payments as read after the caller's last change (no second lock, no
+   * second read on the payment path).
+   */
+  public Future<Invoice> reevaluate(SqlConnection tx, Invoice locked, List<PaymentFact> payments) {
+    return apply(tx, locked, InvoiceStateMachine.evaluate(locked, payments, clock.instant()));
   }
 
   /** Marks an invoice Settled or Invalid by hand; fails with IllegalStateException if not allowed. */

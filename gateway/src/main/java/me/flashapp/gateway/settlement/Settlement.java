@@ -8,12 +8,14 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import me.flashapp.gateway.events.EventType;
 import me.flashapp.gateway.events.InvoiceEvents;
 import me.flashapp.gateway.events.Outbox;
 import me.flashapp.gateway.invoice.Invoice;
 import me.flashapp.gateway.invoice.InvoiceRepository;
 import me.flashapp.gateway.invoice.InvoiceService;
+import me.flashapp.gateway.invoice.PaymentFact;
 
 /**
  * Applies what the listeners detect, each in one PostgreSQL transaction: lock the invoice, record
@@ -60,7 +62,9 @@ public final class Settlement {
           .execute(Tuple.from(new Object[] {p.paymentMethodId(), p.paymentId(), p.invoiceId(), p.valueSats(),
               p.confirmations(), p.receivedAt().atOffset(ZoneOffset.UTC), withDestination(details, p.destination())}))
           .compose(rs -> rs.rowCount() == 0 ? Future.succeededFuture(false)
-              : received(tx, inv, p).compose(v -> invoices.reevaluate(tx, inv.id())).map(true));
+              // the invoice stays locked and its payments cannot change under us: read them once
+              : InvoiceRepository.paymentFacts(tx, inv.id()).compose(facts -> received(tx, inv, p, facts)
+                  .compose(v -> invoices.reevaluate(tx, inv, facts))).map(true));
     });
   }
 
@@ -93,41 +97,40 @@ public final class Settlement {
       }
       return InvoiceRepository.lock(tx, invoiceId).compose(inv -> tx.preparedQuery(UPDATE)
           .execute(Tuple.of(methodId, paymentId, newConfs, newValid))
-          .compose(v -> {
+          .compose(v -> InvoiceRepository.paymentFacts(tx, invoiceId))
+          .compose(facts -> {
             int required = inv.speedPolicy().requiredConfirmations();
             boolean nowSettled = newValid && newConfs >= required && (oldConfs < required || !oldValid);
             if (!nowSettled) {
-              return Future.succeededFuture();
+              return invoices.reevaluate(tx, inv, facts);
             }
             DetectedPayment p = new DetectedPayment(methodId, paymentId, invoiceId, row.getLong("value_sats"), newConfs,
                 row.getOffsetDateTime("received_at").toInstant(), row.getString("destination"), null);
-            return event(tx, inv, p, EventType.InvoicePaymentSettled);
+            return event(tx, inv, p, EventType.InvoicePaymentSettled, facts).compose(x -> invoices.reevaluate(tx, inv, facts));
           })
-          .compose(v -> invoices.reevaluate(tx, invoiceId))
           .mapEmpty());
     }));
   }
 
   /** InvoiceReceivedPayment, and InvoicePaymentSettled at once if it is already final enough. */
-  private Future<Void> received(SqlConnection tx, Invoice inv, DetectedPayment p) {
-    Future<Void> f = event(tx, inv, p, EventType.InvoiceReceivedPayment);
+  private Future<Void> received(SqlConnection tx, Invoice inv, DetectedPayment p, List<PaymentFact> facts) {
+    Future<Void> f = event(tx, inv, p, EventType.InvoiceReceivedPayment, facts);
     if (p.confirmations() >= inv.speedPolicy().requiredConfirmations()) {
-      f = f.compose(v -> event(tx, inv, p, EventType.InvoicePaymentSettled));
+      f = f.compose(v -> event(tx, inv, p, EventType.InvoicePaymentSettled, facts));
     }
     return f;
   }
 
-  private Future<Void> event(SqlConnection tx, Invoice inv, DetectedPayment p, EventType type) {
+  /** A payment event; {@code facts} are the invoice's payments as they are now (for overPaid). */
+  private Future<Void> event(SqlConnection tx, Invoice inv, DetectedPayment p, EventType type, List<PaymentFact> facts) {
     Instant now = clock.instant();
     String status = p.confirmations() >= inv.speedPolicy().requiredConfirmations() ? "Settled" : "Processing";
     String payment = InvoiceEvents.paymentJson(p.paymentId(), p.receivedAt(), p.valueSats(), status, p.destination());
-    return InvoiceRepository.paymentFacts(tx, inv.id()).compose(facts -> {
-      long paid = InvoiceService.paidSats(facts);
-      boolean overPaid = !inv.isTopUp() && paid > inv.dueSats();
-      boolean late = !p.receivedAt().isBefore(inv.expiresAt());
-      return Outbox.append(tx, inv.storeId(), type, inv.id(), InvoiceEvents.payment(type, now, inv.storeId(), inv.id(),
-          inv.metadataJson(), late, p.paymentMethodId(), payment, overPaid), now);
-    });
+    long paid = InvoiceService.paidSats(facts);
+    boolean overPaid = !inv.isTopUp() && paid > inv.dueSats();
+    boolean late = !p.receivedAt().isBefore(inv.expiresAt());
+    return Outbox.append(tx, inv.storeId(), type, inv.id(), InvoiceEvents.payment(type, now, inv.storeId(), inv.id(),
+        inv.metadataJson(), late, p.paymentMethodId(), payment, overPaid), now);
   }
 
   private static String withDestination(String detailsJson, String destination) {
