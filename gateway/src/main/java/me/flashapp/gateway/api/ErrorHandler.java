@@ -3,6 +3,7 @@ package me.flashapp.gateway.api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import me.flashapp.gateway.invoice.PaymentMethodsUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ public final class ErrorHandler {
       send(ctx, 422, list.encode());
     } else if (failure instanceof ApiException a) {
       send(ctx, a.status(), error(a.code(), a.getMessage()));
-    } else if (failure instanceof me.flashapp.gateway.invoice.PaymentMethodsUnavailableException u) {
+    } else if (failure instanceof PaymentMethodsUnavailableException u) {
       send(ctx, 503, error("payment-method-unavailable", u.getMessage()));
     } else if (failure == null || failure instanceof io.vertx.ext.web.handler.HttpException) {
       int status = failure == null ? ctx.statusCode()

@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import me.flashapp.gateway.lightning.Bolt11;
 import me.flashapp.gateway.lightning.Bolt11Builder;
 import me.flashapp.gateway.lightning.Bolt11Network;
 import org.bitcoinj.crypto.ECKey;
@@ -165,12 +164,6 @@ public final class LndSimulator implements AutoCloseable {
 
   /** The result of paying one of this node's invoices from outside. */
   public enum PayResult { SETTLED, ALREADY_SETTLED, CANCELED, UNKNOWN_INVOICE }
-
-  /** Pays an invoice of this node as a payer would: settles it with its own amount. */
-  public PayResult pay(String paymentRequest) {
-    var decoded = Bolt11.decode(paymentRequest);
-    return settle(decoded.paymentHashHex(), -1);
-  }
 
   /**
    * Settles an invoice as if a payer paid {@code amtPaidMsat} (-1: the invoice's value; more than

@@ -53,9 +53,4 @@ public final class SettleLatency {
       }
     }
   }
-
-  /** Settlements timed so far (for tests and the health page). */
-  public long count() {
-    return timer.count();
-  }
 }

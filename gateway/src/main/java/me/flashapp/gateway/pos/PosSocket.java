@@ -20,6 +20,7 @@ import me.flashapp.gateway.api.JsonBody;
 import me.flashapp.gateway.api.Policies;
 import me.flashapp.gateway.api.ValidationException;
 import me.flashapp.gateway.events.PublishedEvent;
+import me.flashapp.gateway.invoice.PaymentMethodsUnavailableException;
 import me.flashapp.gateway.store.StoreRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -363,7 +364,7 @@ public final class PosSocket implements PosHub.Subscriber {
           .put("message", "The invoice is not valid").put("errors", list).encode());
     } else if (err instanceof ApiException a) {
       error(requestId, a.code(), a.getMessage());
-    } else if (err instanceof me.flashapp.gateway.invoice.PaymentMethodsUnavailableException u) {
+    } else if (err instanceof PaymentMethodsUnavailableException u) {
       error(requestId, "payment-method-unavailable", u.getMessage());
     } else {
       LOG.error("POS request {} failed", requestId, err);
