@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import me.flashapp.gateway.lightning.Bolt11;
 import me.flashapp.gateway.lightning.Bolt11Builder;
 import me.flashapp.gateway.lightning.Bolt11Network;
 import org.bitcoinj.crypto.ECKey;
@@ -164,6 +165,11 @@ public final class LndSimulator implements AutoCloseable {
 
   /** The result of paying one of this node's invoices from outside. */
   public enum PayResult { SETTLED, ALREADY_SETTLED, CANCELED, UNKNOWN_INVOICE }
+
+  /** Pays an invoice of this node as a payer would (tests): settles it with its own amount. */
+  public PayResult pay(String paymentRequest) {
+    return settle(Bolt11.decode(paymentRequest).paymentHashHex(), -1);
+  }
 
   /**
    * Settles an invoice as if a payer paid {@code amtPaidMsat} (-1: the invoice's value; more than
