@@ -10,10 +10,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -52,22 +50,26 @@ public final class EventDispatcher {
   static final long LOCK_KEY = 0x666c6173685f6576L; // "flash_ev"
   static final int BATCH = 500;
   static final String LOCK = "SELECT pg_advisory_xact_lock($1)";
-  static final String PENDING = "SELECT id, store_id, type, invoice_id, payload::text AS payload FROM outbox_events"
-      + " WHERE store_seq IS NULL ORDER BY id LIMIT " + BATCH;
-  static final String COUNTERS = "SELECT store_id, last_seq FROM outbox_store_seq WHERE store_id = ANY($1) FOR UPDATE";
-  static final String SAVE_COUNTERS = "INSERT INTO outbox_store_seq (store_id, last_seq)"
-      + " SELECT * FROM unnest($1::text[], $2::bigint[])"
-      + " ON CONFLICT (store_id) DO UPDATE SET last_seq = EXCLUDED.last_seq";
   static final String PUBLISHED_CHANNEL = "outbox_published";
   /**
-   * Numbers the rows, takes the next publication batch and notifies it, in one statement (one round
-   * trip, as before V11). The NOTIFY is delivered when this transaction commits.
+   * The whole numbering in one statement (one round trip, after the lock): take the oldest pending
+   * rows, advance each store's counter by its count, give each row the next number of its store in
+   * id order, take the next publication batch and notify it (delivered when this transaction
+   * commits). No batch is taken when nothing is pending. Rows come back in no particular order.
    */
-  static final String ASSIGN = "WITH batch AS (UPDATE outbox_publication SET last_batch = last_batch + 1"
+  static final String ASSIGN = "WITH pending AS (SELECT id, store_id FROM outbox_events"
+      + " WHERE store_seq IS NULL ORDER BY id LIMIT " + BATCH + "),"
+      + " per_store AS (SELECT store_id, count(*) AS n FROM pending GROUP BY store_id),"
+      + " counters AS (INSERT INTO outbox_store_seq AS c (store_id, last_seq) SELECT store_id, n FROM per_store"
+      + " ON CONFLICT (store_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq"
+      + " RETURNING c.store_id, c.last_seq),"
+      + " batch AS (UPDATE outbox_publication SET last_batch = last_batch + 1 WHERE EXISTS (SELECT 1 FROM pending)"
       + " RETURNING last_batch, pg_notify('" + PUBLISHED_CHANNEL + "', last_batch::text) AS notified),"
-      + " assigned AS (UPDATE outbox_events o SET store_seq = v.seq, pub_batch = batch.last_batch"
-      + " FROM unnest($1::bigint[], $2::bigint[]) AS v(id, seq), batch WHERE o.id = v.id)"
-      + " SELECT last_batch FROM batch";
+      + " numbered AS (SELECT p.id, c.last_seq - s.n + row_number() OVER (PARTITION BY p.store_id ORDER BY p.id) AS seq"
+      + " FROM pending p JOIN per_store s ON s.store_id = p.store_id JOIN counters c ON c.store_id = p.store_id)"
+      + " UPDATE outbox_events o SET store_seq = numbered.seq, pub_batch = batch.last_batch FROM numbered, batch"
+      + " WHERE o.id = numbered.id"
+      + " RETURNING o.id, o.store_id, o.store_seq, o.type, o.invoice_id, o.payload::text AS payload, batch.last_batch";
 
   /** A committed numbering: its publication batch and its events (batch 0 and none when idle). */
   private record Numbered(long batch, List<PublishedEvent> events) {}
@@ -198,49 +200,30 @@ public final class EventDispatcher {
   }
 
   private Future<Numbered> assign(SqlConnection tx) {
+    // The lock is its own statement: a statement's snapshot is taken before it starts, so a
+    // numbering that waited for another node's must not read what it saw before the wait.
     return tx.preparedQuery(LOCK).execute(Tuple.of(LOCK_KEY))
-        .compose(x -> tx.preparedQuery(PENDING).execute())
+        .compose(x -> tx.preparedQuery(ASSIGN).execute())
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(new Numbered(0, List.of()));
           }
-          List<Row> pending = new ArrayList<>(rows.size());
-          LinkedHashSet<String> stores = new LinkedHashSet<>();
+          List<PublishedEvent> out = new ArrayList<>(rows.size());
+          long batch = 0;
           for (Row r : rows) {
-            pending.add(r);
-            stores.add(r.getString("store_id"));
+            batch = r.getLong("last_batch");
+            out.add(new PublishedEvent(r.getLong("id"), r.getString("store_id"), r.getLong("store_seq"),
+                r.getString("type"), r.getString("invoice_id"), r.getString("payload")));
           }
-          return tx.preparedQuery(COUNTERS).execute(Tuple.of(stores.toArray(String[]::new)))
-              .compose(counters -> {
-                Map<String, Long> last = new HashMap<>();
-                for (Row c : counters) {
-                  last.put(c.getString("store_id"), c.getLong("last_seq"));
-                }
-                List<PublishedEvent> out = new ArrayList<>(pending.size());
-                Long[] ids = new Long[pending.size()];
-                Long[] seqs = new Long[pending.size()];
-                for (int i = 0; i < pending.size(); i++) {
-                  Row r = pending.get(i);
-                  String store = r.getString("store_id");
-                  long seq = last.merge(store, 1L, Long::sum);
-                  ids[i] = r.getLong("id");
-                  seqs[i] = seq;
-                  out.add(new PublishedEvent(ids[i], store, seq, r.getString("type"), r.getString("invoice_id"),
-                      r.getString("payload")));
-                }
-                String[] storeIds = last.keySet().toArray(String[]::new);
-                Long[] lastSeqs = new Long[storeIds.length];
-                for (int i = 0; i < storeIds.length; i++) {
-                  lastSeqs[i] = last.get(storeIds[i]);
-                }
-                Future<Long> f = tx.preparedQuery(SAVE_COUNTERS).execute(Tuple.tuple().addValue(storeIds).addValue(lastSeqs))
-                    .compose(x -> tx.preparedQuery(ASSIGN).execute(Tuple.tuple().addValue(ids).addValue(seqs)))
-                    .map(batch -> batch.iterator().next().getLong("last_batch"));
-                for (InTransaction hook : hooks) {
-                  f = f.compose(batch -> hook.apply(tx, out).map(batch));
-                }
-                return f.map(batch -> new Numbered(batch, out));
-              });
+          out.sort(BY_ID); // per store, id order is seq order
+          long numbered = batch;
+          Future<Void> f = Future.succeededFuture();
+          for (InTransaction hook : hooks) {
+            f = f.compose(v -> hook.apply(tx, out));
+          }
+          return f.map(v -> new Numbered(numbered, out));
         });
   }
+
+  private static final Comparator<PublishedEvent> BY_ID = Comparator.comparingLong(PublishedEvent::id);
 }
