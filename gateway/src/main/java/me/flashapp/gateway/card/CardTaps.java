@@ -7,6 +7,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import me.flashapp.gateway.invoice.Invoice;
 import me.flashapp.gateway.invoice.InvoiceRepository;
 import me.flashapp.gateway.invoice.InvoiceService;
@@ -143,68 +144,75 @@ public final class CardTaps {
         ? audit(r, d.card(), null, null, d.reason()) : Future.failedFuture(err));
   }
 
+  /**
+   * Three round trips to PostgreSQL, each a pipeline of statements executed in order: what the
+   * decision needs (the invoice locked, its payments, the counter consumed, today's debits), then
+   * the payment, the journal with its lines and the audit row, then the events, the invoice's new
+   * state and the balances. The money moves last: the store's account row is shared by every tap
+   * at that store, and its lock is held from the move to the commit. A decline anywhere rolls
+   * everything back.
+   */
   private Future<Void> payInTx(SqlConnection tx, TapRequest r, Card card, int counter, long[] amountOut) {
     Instant now = clock.instant();
-    return InvoiceRepository.lock(tx, r.invoiceId()).compose(inv -> {
+    String account = Accounts.card(card.id());
+    Future<Invoice> locked = InvoiceRepository.lock(tx, r.invoiceId());
+    Future<List<PaymentFact>> paid = InvoiceRepository.paymentFacts(tx, r.invoiceId());
+    // the counter update takes the card's row lock: concurrent taps of a card are serialized from here
+    Future<Boolean> advanced = CardRepository.advanceCounter(tx, card.id(), counter);
+    Future<Long> today = Ledger.debitedSince(tx, account, PAYMENT_KIND, now.truncatedTo(ChronoUnit.DAYS));
+    return Future.all(locked, paid, advanced, today).compose(x -> {
+      Invoice inv = locked.result();
       if (inv == null || !inv.storeId().equals(r.storeId())) {
         throw new Declined("invoice-not-found");
       }
       if (inv.status() != InvoiceStatus.New || inv.isTopUp() || !now.isBefore(inv.expiresAt())) {
         throw new Declined("invoice-not-payable");
       }
-      return InvoiceRepository.paymentFacts(tx, inv.id()).compose(facts -> {
-        long due = inv.dueSats() - InvoiceService.paidSats(facts);
-        if (due <= 0) {
-          throw new Declined("invoice-not-payable");
+      long due = inv.dueSats() - InvoiceService.paidSats(paid.result());
+      if (due <= 0) {
+        throw new Declined("invoice-not-payable");
+      }
+      amountOut[0] = due;
+      if (due > card.limitPerTx()) {
+        throw new Declined("over-transaction-limit");
+      }
+      if (card.pinAbove() != null && due > card.pinAbove()) {
+        if (r.pin() == null || r.pin().isEmpty()) {
+          throw new Declined("pin-required");
         }
-        amountOut[0] = due;
-        if (due > card.limitPerTx()) {
-          throw new Declined("over-transaction-limit");
+        if (!CardPin.matches(card, r.pin())) {
+          throw new Declined("wrong-pin");
         }
-        if (card.pinAbove() != null && due > card.pinAbove()) {
-          if (r.pin() == null || r.pin().isEmpty()) {
-            throw new Declined("pin-required");
-          }
-          if (!CardPin.matches(card, r.pin())) {
-            throw new Declined("wrong-pin");
-          }
-        }
-        return debit(tx, inv, card, counter, due, now, r.client());
-      });
+      }
+      if (!advanced.result()) {
+        throw new Declined("counter-replay"); // a concurrent tap took this or a later counter
+      }
+      if (Math.addExact(today.result(), due) > card.limitDaily()) {
+        throw new Declined("over-daily-limit");
+      }
+      return debit(tx, inv, card, counter, due, now, r.client());
     });
   }
 
   private Future<Void> debit(SqlConnection tx, Invoice inv, Card card, int counter, long due, Instant now,
                              String client) {
-    String account = Accounts.card(card.id());
-    return CardRepository.advanceCounter(tx, card.id(), counter).compose(advanced -> {
-      if (!advanced) {
-        throw new Declined("counter-replay"); // a concurrent tap took this or a later counter
+    String tapId = card.id() + ":" + counter;
+    String details = new JsonObject().put("cardId", card.id()).put("counter", counter).encode();
+    Future<Boolean> recorded = settlement.record(tx, inv, new DetectedPayment(PAYMENT_METHOD, tapId, inv.id(), due,
+        PaymentFact.FINAL, now, card.id(), details));
+    Future<Void> audited = CardRepository.insertTap(tx, inv.storeId(), card.id(), inv.id(), counter, due,
+        TapResult.SETTLED, null, client, now);
+    // Queued after the payment's first statements; its balance updates go out once the journal is
+    // written, behind the payment's events and the invoice's update.
+    Future<Boolean> posted = Ledger.post(tx, Journal.transfer("card:" + tapId, PAYMENT_KIND, inv.id(),
+            Accounts.card(card.id()), Accounts.store(inv.storeId()), due), now)
+        .recover(err -> Future.failedFuture(err instanceof InsufficientFundsException
+            ? new Declined("insufficient-balance") : err));
+    return Future.all(recorded, audited, posted).compose(x -> {
+      if (!recorded.result() || !posted.result()) {
+        throw new Declined("counter-replay");
       }
-      return Ledger.debitedSince(tx, account, PAYMENT_KIND, now.truncatedTo(ChronoUnit.DAYS));
-    }).compose(today -> {
-      if (Math.addExact(today, due) > card.limitDaily()) {
-        throw new Declined("over-daily-limit");
-      }
-      String tapId = card.id() + ":" + counter;
-      String details = new JsonObject().put("cardId", card.id()).put("counter", counter).encode();
-      // The money moves last: the store's account row is shared by every tap at that store, and
-      // its lock is held from the move to the commit, so the move comes after the payment and the
-      // events instead of before them. A decline there rolls everything back, as before.
-      return settlement.record(tx, new DetectedPayment(PAYMENT_METHOD, tapId, inv.id(), due, PaymentFact.FINAL,
-              now, card.id(), details))
-          .compose(recorded -> CardRepository.insertTap(tx, inv.storeId(), card.id(), inv.id(), counter, due,
-              TapResult.SETTLED, null, client, now))
-          .compose(v -> Ledger.post(tx, Journal.transfer("card:" + tapId, PAYMENT_KIND, inv.id(), account,
-              Accounts.store(inv.storeId()), due), now))
-          .recover(err -> Future.failedFuture(err instanceof InsufficientFundsException
-              ? new Declined("insufficient-balance") : err))
-          .compose(posted -> {
-            if (!posted) {
-              throw new Declined("counter-replay");
-            }
-            return Future.succeededFuture();
-          });
+      return Future.succeededFuture();
     });
   }
 

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import me.flashapp.gateway.db.Ids;
 import me.flashapp.gateway.events.EventType;
@@ -158,26 +159,29 @@ public final class InvoiceService {
       return Future.succeededFuture(inv);
     }
     Instant now = clock.instant();
-    Future<?> chain = InvoiceRepository.updateStatus(tx, inv.id(), t.status(), t.additionalStatus(), inv.version())
+    // Everything below is sent at once (pipelined on the transaction's connection, executed in
+    // this order): the status update, its events, the listeners' writes. One round trip, not one
+    // per statement; if the update finds the invoice changed, the caller's transaction rolls back.
+    List<Future<?>> writes = new ArrayList<>(2 + t.events().size());
+    writes.add(InvoiceRepository.updateStatus(tx, inv.id(), t.status(), t.additionalStatus(), inv.version())
         .map(updated -> {
           if (!updated) {
             throw new IllegalStateException("invoice " + inv.id() + " changed concurrently");
           }
           return null;
-        });
-    List<Transition.StatusEvent> events = t.events();
-    for (Transition.StatusEvent e : events) {
+        }));
+    for (Transition.StatusEvent e : t.events()) {
       String payload = InvoiceEvents.status(e.type(), now, inv.storeId(), inv.id(), inv.metadataJson(), e.overPaid(),
           e.partiallyPaid(), e.afterExpiration(), e.manuallyMarked());
-      chain = chain.compose(v -> Outbox.append(tx, inv.storeId(), e.type(), inv.id(), payload, now));
+      writes.add(Outbox.append(tx, inv.storeId(), e.type(), inv.id(), payload, now));
     }
     Invoice after = withStatus(inv, t);
     if (t.status() == InvoiceStatus.Settled && inv.status() != InvoiceStatus.Settled) {
       for (SettledListener l : settledListeners) {
-        chain = chain.compose(v -> l.settled(tx, after));
+        writes.add(l.settled(tx, after));
       }
     }
-    return chain.map(v -> after);
+    return Future.all(writes).map(v -> after);
   }
 
   private static Invoice withStatus(Invoice i, Transition t) {

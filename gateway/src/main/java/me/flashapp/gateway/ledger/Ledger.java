@@ -23,16 +23,25 @@ import me.flashapp.gateway.db.SqlErrors;
  * deadlocks between journals over the same accounts.
  */
 public final class Ledger {
-  static final String INSERT_JOURNAL = "INSERT INTO ledger_journals (idem_key, kind, invoice_id, created_at)"
-      + " VALUES ($1, $2, $3, $4) ON CONFLICT (idem_key) DO NOTHING RETURNING id";
-  // Two statements, not one upsert: PostgreSQL checks CHECK constraints on the proposed row
-  // before ON CONFLICT, so an upsert of a debit would trip the constraint on existing accounts too.
-  static final String OPEN = "INSERT INTO ledger_accounts (account, balance, may_go_negative) VALUES ($1, 0, $2)"
-      + " ON CONFLICT (account) DO NOTHING";
+  /**
+   * The journal, its lines and any account not yet open, in one statement (one round trip). An
+   * account that exists is not touched here: {@code NOT EXISTS} reads it without waiting, whereas
+   * an {@code INSERT ... ON CONFLICT DO NOTHING} on a row another transaction is updating waits for
+   * that transaction to end (the store's row, shared by every tap). Nothing is inserted when the
+   * idempotency key is taken (a replay): no rows come back.
+   */
+  static final String INSERT_JOURNAL = "WITH opened AS (INSERT INTO ledger_accounts (account, balance, may_go_negative)"
+      + " SELECT a, 0, n FROM unnest($5::text[], $6::boolean[]) AS t (a, n)"
+      + " WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts x WHERE x.account = t.a)"
+      + " ON CONFLICT (account) DO NOTHING),"
+      + " journal AS (INSERT INTO ledger_journals (idem_key, kind, invoice_id, created_at)"
+      + " VALUES ($1, $2, $3, $4) ON CONFLICT (idem_key) DO NOTHING RETURNING id)"
+      + " INSERT INTO ledger_lines (journal_id, account, amount_sats)"
+      + " SELECT journal.id, a, s FROM journal, unnest($5::text[], $7::bigint[]) AS t (a, s) RETURNING journal_id";
+  // Balances change by UPDATE, not by an upsert: PostgreSQL checks CHECK constraints on the
+  // proposed row before ON CONFLICT, so an upsert of a debit would trip the constraint.
   static final String MOVE = "UPDATE ledger_accounts SET balance = balance + $2"
       + " WHERE account = $1 AND (may_go_negative OR balance + $2 >= 0)";
-  static final String INSERT_LINES = "INSERT INTO ledger_lines (journal_id, account, amount_sats)"
-      + " SELECT $1, a, s FROM unnest($2::text[], $3::bigint[]) AS t (a, s)";
   static final String BALANCE = "SELECT balance FROM ledger_accounts WHERE account = $1";
   static final String HISTORY = "SELECT j.id, j.kind, j.invoice_id, l.amount_sats, j.created_at FROM ledger_lines l"
       + " JOIN ledger_journals j ON j.id = l.journal_id WHERE l.account = $1 ORDER BY l.journal_id DESC LIMIT $2";
@@ -56,32 +65,37 @@ public final class Ledger {
    */
   public static Future<Boolean> post(SqlConnection tx, Journal journal, Instant at) {
     journal.validate();
+    List<Journal.Line> ordered = journal.linesInLockOrder();
+    int n = ordered.size();
+    String[] accounts = new String[n];
+    Boolean[] mayGoNegative = new Boolean[n];
+    Long[] amounts = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Journal.Line line = ordered.get(i);
+      accounts[i] = line.account();
+      mayGoNegative[i] = Accounts.mayGoNegative(line.account());
+      amounts[i] = line.sats();
+    }
     return tx.preparedQuery(INSERT_JOURNAL)
-        .execute(Tuple.of(journal.idempotencyKey(), journal.kind(), journal.invoiceId(), at.atOffset(ZoneOffset.UTC)))
+        .execute(Tuple.tuple().addValue(journal.idempotencyKey()).addValue(journal.kind())
+            .addValue(journal.invoiceId()).addValue(at.atOffset(ZoneOffset.UTC))
+            .addValue(accounts).addValue(mayGoNegative).addValue(amounts))
         .compose(rows -> {
-          if (rows.size() == 0) {
+          if (rows.rowCount() == 0) {
             return Future.succeededFuture(false);
           }
-          long journalId = rows.iterator().next().getLong(0);
-          Future<Void> chain = Future.succeededFuture();
-          List<Journal.Line> ordered = journal.linesInLockOrder();
+          // Sent together (pipelined on the connection); PostgreSQL still runs them one after the
+          // other in account order, so row locks are taken in that order.
+          List<Future<Void>> moves = new ArrayList<>(n);
           for (Journal.Line line : ordered) {
-            chain = chain.compose(v -> move(tx, line));
+            moves.add(move(tx, line));
           }
-          String[] accounts = new String[ordered.size()];
-          Long[] amounts = new Long[ordered.size()];
-          for (int i = 0; i < ordered.size(); i++) {
-            accounts[i] = ordered.get(i).account();
-            amounts[i] = ordered.get(i).sats();
-          }
-          return chain.compose(v -> tx.preparedQuery(INSERT_LINES).execute(Tuple.of(journalId, accounts, amounts)))
-              .map(true);
+          return Future.all(moves).map(true);
         });
   }
 
   private static Future<Void> move(SqlConnection tx, Journal.Line line) {
-    return tx.preparedQuery(OPEN).execute(Tuple.of(line.account(), Accounts.mayGoNegative(line.account())))
-        .compose(v -> tx.preparedQuery(MOVE).execute(Tuple.of(line.account(), line.sats())))
+    return tx.preparedQuery(MOVE).execute(Tuple.of(line.account(), line.sats()))
         .<Void>compose(rs -> rs.rowCount() == 1 ? Future.succeededFuture()
             : Future.failedFuture(new InsufficientFundsException(line.account())))
         // The CHECK constraint is the backstop should the condition above ever be bypassed.

@@ -53,19 +53,28 @@ public final class Settlement {
    * writes must commit with the payment (a card tap's ledger journal).
    */
   public Future<Boolean> record(SqlConnection tx, DetectedPayment p) {
-    return InvoiceRepository.lock(tx, p.invoiceId()).compose(inv -> {
-      if (inv == null) {
-        return Future.succeededFuture(false);
-      }
-      String details = p.detailsJson() == null ? "{}" : p.detailsJson();
-      return tx.preparedQuery(INSERT)
-          .execute(Tuple.from(new Object[] {p.paymentMethodId(), p.paymentId(), p.invoiceId(), p.valueSats(),
-              p.confirmations(), p.receivedAt().atOffset(ZoneOffset.UTC), withDestination(details, p.destination())}))
-          .compose(rs -> rs.rowCount() == 0 ? Future.succeededFuture(false)
-              // the invoice stays locked and its payments cannot change under us: read them once
-              : InvoiceRepository.paymentFacts(tx, inv.id()).compose(facts -> received(tx, inv, p, facts)
-                  .compose(v -> invoices.reevaluate(tx, inv, facts))).map(true));
-    });
+    return InvoiceRepository.lock(tx, p.invoiceId())
+        .compose(inv -> inv == null ? Future.succeededFuture(false) : record(tx, inv, p));
+  }
+
+  /**
+   * As {@link #record(SqlConnection, DetectedPayment)} for an invoice the caller has already locked
+   * in {@code tx} (a card tap reads it to know what is due).
+   */
+  public Future<Boolean> record(SqlConnection tx, Invoice inv, DetectedPayment p) {
+    String details = p.detailsJson() == null ? "{}" : p.detailsJson();
+    // The insert and the read of the payments go out together; the read sees the insert (same
+    // transaction, executed in order) and the locked invoice's payments cannot change under us.
+    Future<Boolean> inserted = tx.preparedQuery(INSERT)
+        .execute(Tuple.from(new Object[] {p.paymentMethodId(), p.paymentId(), p.invoiceId(), p.valueSats(),
+            p.confirmations(), p.receivedAt().atOffset(ZoneOffset.UTC), withDestination(details, p.destination())}))
+        .map(rs -> rs.rowCount() > 0);
+    Future<List<PaymentFact>> facts = InvoiceRepository.paymentFacts(tx, inv.id());
+    return inserted.compose(isNew -> !isNew ? Future.succeededFuture(false) : facts.compose(f -> {
+      Future<Void> events = received(tx, inv, p, f);
+      Future<Invoice> decided = invoices.reevaluate(tx, inv, f);
+      return Future.all(events, decided).map(true);
+    }));
   }
 
   /**
@@ -116,7 +125,8 @@ public final class Settlement {
   private Future<Void> received(SqlConnection tx, Invoice inv, DetectedPayment p, List<PaymentFact> facts) {
     Future<Void> f = event(tx, inv, p, EventType.InvoiceReceivedPayment, facts);
     if (p.confirmations() >= inv.speedPolicy().requiredConfirmations()) {
-      f = f.compose(v -> event(tx, inv, p, EventType.InvoicePaymentSettled, facts));
+      // sent with the first (pipelined), inserted after it: ids, and so seq, keep this order
+      f = Future.all(f, event(tx, inv, p, EventType.InvoicePaymentSettled, facts)).mapEmpty();
     }
     return f;
   }
