@@ -45,7 +45,7 @@ public final class EventsWiring {
     this.vertx = vertx;
     Pool pool = db.pool();
     this.links = links;
-    this.dispatcher = new EventDispatcher(vertx, pool, db.parts(), POLL_MILLIS);
+    this.dispatcher = new EventDispatcher(vertx, db.publisherPool(), db.parts(), POLL_MILLIS);
     this.posDeps = new PosSocket.Deps(hub, auth, pool, invoices::create, config.posMaxQueue(), config.posPingMillis(),
         cardTaps == null ? null : new PosCardPayments(cardTaps));
     dispatcher.addListener(hub);

@@ -23,12 +23,23 @@ public final class Database {
 
   private final DatabaseUrls.Parts parts;
   private final EmbeddedPostgresServer embedded;
+  /** Connections of the request pool. */
   private final Pool pool;
+  /**
+   * Connections of the event publisher alone (numbering the outbox, reading other nodes'
+   * batches): publication must not queue behind request traffic for a connection. Under overload
+   * it did, and an event committed in a millisecond waited seconds for its number.
+   */
+  private final Pool publisherPool;
 
-  private Database(DatabaseUrls.Parts parts, EmbeddedPostgresServer embedded, Pool pool) {
+  /** Connections the event publisher may hold: one numbering pass, one read of another node's batch. */
+  static final int PUBLISHER_POOL_SIZE = 2;
+
+  private Database(DatabaseUrls.Parts parts, EmbeddedPostgresServer embedded, Pool pool, Pool publisherPool) {
     this.parts = parts;
     this.embedded = embedded;
     this.pool = pool;
+    this.publisherPool = publisherPool;
   }
 
   /**
@@ -53,7 +64,8 @@ public final class Database {
         }
         throw e;
       }
-      return new Database(parts, embedded, createPool(vertx, parts, poolSize));
+      return new Database(parts, embedded, createPool(vertx, parts, poolSize, "gateway"),
+          createPool(vertx, parts, PUBLISHER_POOL_SIZE, "gateway-events"));
     });
   }
 
@@ -72,7 +84,7 @@ public final class Database {
         result.migrationsExecuted);
   }
 
-  static Pool createPool(Vertx vertx, DatabaseUrls.Parts parts, int size) {
+  static Pool createPool(Vertx vertx, DatabaseUrls.Parts parts, int size, String name) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(parts.host())
         .setPort(parts.port())
@@ -83,7 +95,7 @@ public final class Database {
         .setPreparedStatementCacheMaxSize(512)
         .setPipeliningLimit(256);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName("gateway"))
+        .with(new PoolOptions().setMaxSize(size).setName(name))
         .connectingTo(connect)
         .using(vertx)
         .build();
@@ -91,6 +103,11 @@ public final class Database {
 
   public Pool pool() {
     return pool;
+  }
+
+  /** The event publisher's own connections (see {@link #publisherPool}). */
+  public Pool publisherPool() {
+    return publisherPool;
   }
 
   public DatabaseUrls.Parts parts() {
@@ -103,7 +120,7 @@ public final class Database {
 
   /** Closes the pool, then (off the event loop) stops the embedded server if we started it. */
   public Future<Void> close(Vertx vertx) {
-    return pool.close().eventually(() -> embedded == null ? Future.succeededFuture()
+    return Future.join(pool.close(), publisherPool.close()).<Void>mapEmpty().eventually(() -> embedded == null ? Future.succeededFuture()
         : vertx.executeBlocking(() -> {
           try {
             embedded.close();

@@ -102,6 +102,30 @@ class PosWebSocketTest {
   }
 
   @Test
+  void eventsArePublishedWhileEveryRequestConnectionIsTaken() {
+    String s = gw.createStore("Saturated");
+    var pool = gw.gateway().database().pool();
+    try (var t = WsClient.terminal(port(), s, ADMIN, 0L)) {
+      t.next("subscribed");
+      // every connection of the request pool held, as under overload
+      List<io.vertx.sqlclient.SqlConnection> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < gw.gateway().config().databasePoolSize(); i++) {
+          held.add(TestGateway.await(pool.getConnection()));
+        }
+        String payload = new JsonObject().put("type", "InvoiceCreated").put("storeId", s).put("invoiceId", "inv-saturated")
+            .encode();
+        TestGateway.await(held.get(0).preparedQuery(INSERT).execute(Tuple.of(s, "inv-saturated", payload)));
+        JsonObject e = t.next("event");
+        assertThat(e.getLong("seq")).isEqualTo(1L);
+        assertThat(e.getJsonObject("event").getString("invoiceId")).isEqualTo("inv-saturated");
+      } finally {
+        held.forEach(c -> TestGateway.await(c.close()));
+      }
+    }
+  }
+
+  @Test
   void resumingWithSinceGetsExactlyTheMissedEvents() {
     String s = gw.createStore("Resume");
     insertEvents(s, 3);
