@@ -106,8 +106,9 @@ final class CardPayments {
   }
 
   /** Taps intended in [from + lead, until); those intended at or after {@code measureFrom} count. */
-  Future<Void> start(Vertx vertx, double rate, long from, long measureFrom, long until) {
-    return OpenLoop.run(vertx, rate, from, until - Payments.LEAD_NANOS, fire -> {
+  Future<Void> start(Vertx vertx, double rate, double warmupRate, long from, long measureFrom, long until) {
+    return OpenLoop.run(vertx, rate * warmupRate, rate, from, measureFrom - Payments.LEAD_NANOS,
+        until - Payments.LEAD_NANOS, fire -> {
       long tapAt = fire + Payments.LEAD_NANOS;
       boolean measured = tapAt >= measureFrom;
       long n = sequence++; // OpenLoop fires on one context

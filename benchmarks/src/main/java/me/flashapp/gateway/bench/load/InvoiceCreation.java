@@ -26,8 +26,8 @@ final class InvoiceCreation {
   }
 
   /** Schedules creations at {@code rate}; only those intended in [measureFrom, until) are counted. */
-  Future<Void> start(Vertx vertx, double rate, long from, long measureFrom, long until) {
-    return OpenLoop.run(vertx, rate, from, until, intended -> {
+  Future<Void> start(Vertx vertx, double rate, double warmupRate, long from, long measureFrom, long until) {
+    return OpenLoop.run(vertx, rate * warmupRate, rate, from, measureFrom, until, intended -> {
       boolean measured = intended >= measureFrom;
       if (measured) {
         launched.incrementAndGet();

@@ -93,13 +93,13 @@ public final class LoadGenerator implements AutoCloseable {
     long end = measureFrom + o.durationSeconds() * SECOND;
     List<Future<Void>> schedules = new ArrayList<>();
     if (invoices != null) {
-      schedules.add(invoices.start(vertx, o.rate(), start, measureFrom, end));
+      schedules.add(invoices.start(vertx, o.rate(), o.warmupRate(), start, measureFrom, end));
     }
     if (payments != null) {
-      schedules.add(payments.start(vertx, o.payments(), start, measureFrom, end));
+      schedules.add(payments.start(vertx, o.payments(), o.warmupRate(), start, measureFrom, end));
     }
     if (taps != null) {
-      schedules.add(taps.start(vertx, o.payments(), start, measureFrom, end));
+      schedules.add(taps.start(vertx, o.payments(), o.warmupRate(), start, measureFrom, end));
     }
     Terminals t = terminals;
     if (t != null) {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 record LoadOptions(String url, String key, String store, double rate, int terminals, double connectRate,
                    double payments, Payments.Kind paymentKind, int durationSeconds, int warmupSeconds,
                    int drainSeconds, int connections, Path out, boolean smoke, boolean ceiling, String database,
-                   boolean noMethods) {
+                   boolean noMethods, double warmupRate) {
 
   static final String USAGE = """
       Flash Gateway load generator: drives a running gateway open-loop (constant arrival rates,
@@ -45,7 +45,11 @@ record LoadOptions(String url, String key, String store, double rate, int termin
                              --payments needs an unrestricted key (the dev endpoints)
         --store ID           store to drive (default: a new store "load-test")
         --duration S         measured seconds                           (default 30)
-        --warmup S           seconds at the same rates before measuring  (default 10)
+        --warmup S           seconds of load before measuring             (default 10)
+        --warmup-rate F      the warmup runs at F times the rates (0 < F <= 1; default 1): a fresh
+                             JVM compiles for a minute or more on a small machine, and an open-loop
+                             schedule above what the cold JVMs can take builds a backlog the measured
+                             window then inherits; e.g. --warmup 90 --warmup-rate 0.3
         --drain S            after the schedule, seconds to wait for in-flight requests and settlement
                              events; what is still missing then is an error  (default 30)
         --connections N      HTTP connections                           (default 64)
@@ -83,6 +87,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
     Payments.Kind kind = Payments.Kind.LN;
     int duration = 30;
     int warmup = 10;
+    double warmupRate = 1;
     int drain = 30;
     int connections = 64;
     Path out = Path.of("load-results");
@@ -110,6 +115,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
           case "--payment-kind" -> kind = Payments.Kind.parse(args[++i]);
           case "--duration" -> duration = Integer.parseInt(args[++i]);
           case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+          case "--warmup-rate" -> warmupRate = Double.parseDouble(args[++i]);
           case "--drain" -> drain = Integer.parseInt(args[++i]);
           case "--connections" -> connections = Integer.parseInt(args[++i]);
           case "--out" -> out = Path.of(args[++i]);
@@ -138,6 +144,9 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       throw new IllegalArgumentException("rates, counts and durations must not be negative;"
           + " duration, connections and connect-rate must be positive");
     }
+    if (!(warmupRate > 0 && warmupRate <= 1)) {
+      throw new IllegalArgumentException("--warmup-rate must be above 0 and at most 1 (got " + warmupRate + ")");
+    }
     if (payments > 0 && terminals == 0 && kind != Payments.Kind.CARD) {
       throw new IllegalArgumentException("--payments needs --terminals >= 1: settlement is observed by a terminal");
     }
@@ -153,6 +162,6 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       throw new IllegalArgumentException("--methods applies to the store the generator creates, not to --store");
     }
     return new LoadOptions(url, key, store, rate, terminals, connectRate, payments, kind, duration, warmup, drain,
-        connections, out, smoke, ceiling, database, noMethods);
+        connections, out, smoke, ceiling, database, noMethods, warmupRate);
   }
 }

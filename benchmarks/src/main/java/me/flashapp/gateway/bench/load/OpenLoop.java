@@ -18,30 +18,69 @@ final class OpenLoop {
    * {@code until}; the future completes once the last one was fired.
    */
   static Future<Void> run(Vertx vertx, double rate, long from, long until, LongConsumer op) {
+    return run(vertx, rate, rate, from, from, until, op);
+  }
+
+  /**
+   * As {@link #run(Vertx, double, long, long, LongConsumer)}, at {@code warmRate} before
+   * {@code switchAt} and at {@code rate} from {@code switchAt} on (the first intended time of the
+   * second phase is {@code switchAt} itself).
+   */
+  static Future<Void> run(Vertx vertx, double warmRate, double rate, long from, long switchAt, long until,
+                          LongConsumer op) {
     Promise<Void> done = Promise.promise();
     if (rate <= 0) {
       done.complete();
       return done.future();
     }
-    double intervalNanos = 1_000_000_000.0 / rate;
-    long[] n = {0};
+    Phase warm = new Phase(warmRate, from, Math.min(switchAt, until));
+    Phase hot = new Phase(rate, Math.max(from, switchAt), until);
     // A 1 ms tick is the finest a Vert.x timer goes; at higher rates a tick fires a small batch.
     vertx.setPeriodic(1, id -> {
       long now = System.nanoTime();
-      while (true) {
-        long intended = from + (long) (n[0] * intervalNanos);
-        if (intended > now || intended >= until) {
-          break;
-        }
-        n[0]++;
-        op.accept(intended);
+      warm.fireDue(now, op);
+      if (warm.finished()) {
+        hot.fireDue(now, op);
       }
-      if (from + (long) (n[0] * intervalNanos) >= until) {
+      if (warm.finished() && hot.finished()) {
         vertx.cancelTimer(id);
         done.tryComplete();
       }
     });
     return done.future();
+  }
+
+  /** One constant-rate stretch of the schedule: intended times in [from, until). */
+  private static final class Phase {
+    private final double intervalNanos;
+    private final long from;
+    private final long until;
+    private long n;
+
+    Phase(double rate, long from, long until) {
+      this.intervalNanos = rate > 0 ? 1_000_000_000.0 / rate : Double.POSITIVE_INFINITY;
+      this.from = from;
+      this.until = until;
+    }
+
+    void fireDue(long now, LongConsumer op) {
+      while (!finished()) {
+        long intended = next();
+        if (intended > now) {
+          return;
+        }
+        n++;
+        op.accept(intended);
+      }
+    }
+
+    private long next() {
+      return from + (long) (n * intervalNanos);
+    }
+
+    boolean finished() {
+      return from >= until || intervalNanos == Double.POSITIVE_INFINITY || next() >= until;
+    }
   }
 
   /** How many operations {@link #run} fires with intended times in [from, until). */

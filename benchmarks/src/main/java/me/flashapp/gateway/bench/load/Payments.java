@@ -59,11 +59,12 @@ final class Payments {
   }
 
   /** Injections intended in [from + lead, until); those intended at or after {@code measureFrom} count. */
-  Future<Void> start(Vertx vertx, double rate, long from, long measureFrom, long until) {
+  Future<Void> start(Vertx vertx, double rate, double warmupRate, long from, long measureFrom, long until) {
     Future<Void> mining = kind.usesChain()
         ? OpenLoop.run(vertx, 1.0, from, until, intended -> mineOne(intended, intended >= measureFrom))
         : Future.succeededFuture();
-    Future<Void> paying = OpenLoop.run(vertx, rate, from, until - LEAD_NANOS, fire -> {
+    Future<Void> paying = OpenLoop.run(vertx, rate * warmupRate, rate, from, measureFrom - LEAD_NANOS,
+        until - LEAD_NANOS, fire -> {
       long injectAt = fire + LEAD_NANOS;
       boolean chain = kind == Kind.CHAIN || (kind == Kind.MIXED && (sequence++ & 1) == 1);
       boolean measured = injectAt >= measureFrom;

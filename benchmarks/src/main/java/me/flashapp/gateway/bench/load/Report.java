@@ -42,6 +42,7 @@ final class Report {
         .put("store", store)
         .put("durationSeconds", o.durationSeconds())
         .put("warmupSeconds", o.warmupSeconds())
+        .put("warmupRate", o.warmupRate())
         .put("options", new JsonObject().put("rate", o.rate()).put("terminals", o.terminals())
             .put("payments", o.payments()).put("paymentKind", o.paymentKind().name().toLowerCase())
             .put("methods", o.noMethods() ? "none" : "default")

@@ -160,7 +160,7 @@ class SmokeTest {
     assertThat(LoadOptions.parse(new String[] {"--help"})).isNull();
     for (String option : new String[] {"--url", "--key", "--store", "--rate", "--terminals", "--connect-rate",
         "--payments", "--payment-kind", "--duration", "--warmup", "--drain", "--connections", "--out", "--smoke",
-        "--ceiling", "--database", "--methods", "--help"}) {
+        "--ceiling", "--database", "--methods", "--warmup-rate", "--help"}) {
       assertThat(LoadOptions.USAGE).contains(option);
     }
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--payments", "5"}))
@@ -174,6 +174,12 @@ class SmokeTest {
         .hasMessageContaining("--store");
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--methods", "some"}))
         .hasMessageContaining("none or default");
+    assertThat(LoadOptions.parse(new String[] {"--key", "k", "--warmup-rate", "0.25"}).warmupRate()).isEqualTo(0.25);
+    assertThat(LoadOptions.parse(new String[] {"--key", "k"}).warmupRate()).isEqualTo(1.0);
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--warmup-rate", "0"}))
+        .hasMessageContaining("--warmup-rate");
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--warmup-rate", "1.5"}))
+        .hasMessageContaining("--warmup-rate");
     // card taps need no terminal: their result frame is the measurement
     assertThat(LoadOptions.parse(new String[] {"--key", "k", "--payments", "5", "--payment-kind", "card"}).payments())
         .isEqualTo(5);
