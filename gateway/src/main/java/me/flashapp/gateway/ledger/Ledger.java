@@ -16,7 +16,7 @@ import me.flashapp.gateway.db.SqlErrors;
  * card payment's debit, the merchant's credit, the invoice payment and its events commit together
  * or not at all.
  *
- * <p>Concurrency: each balance changes with one conditional upsert that PostgreSQL applies to the
+ * <p>Concurrency: each balance changes with one conditional UPDATE that PostgreSQL applies to the
  * latest committed row under its row lock ({@code ... WHERE may_go_negative OR balance + d >= 0}),
  * so two taps racing for the last sats cannot both win; the CHECK constraint on the table is the
  * backstop. Accounts are touched in name order ({@link Journal#linesInLockOrder()}) to rule out
