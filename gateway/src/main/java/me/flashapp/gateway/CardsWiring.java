@@ -25,6 +25,7 @@ import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.db.SqlErrors;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.lightning.Bolt11Network;
+import me.flashapp.gateway.ledger.UnappliedFolder;
 import me.flashapp.gateway.lightning.Lightning;
 import me.flashapp.gateway.settlement.Settlement;
 
@@ -43,7 +44,11 @@ public final class CardsWiring {
   private final SettlementsHandler settlementsHandler;
   private final Vertx vertx;
   private final long settlementIntervalMillis;
+  /** How often unapplied ledger lines (a store's card income) are folded into balances. */
+  static final long FOLD_INTERVAL_MILLIS = 1_000;
+  private final UnappliedFolder folder;
   private long timer = -1;
+  private long foldTimer = -1;
 
   CardsWiring(Vertx vertx, GatewayConfig config, Pool pool, CardIssuer issuer, CardTaps taps, Settlement settlement,
               InvoiceService invoices, Links links, Clock clock) {
@@ -60,6 +65,7 @@ public final class CardsWiring {
     this.settlementsHandler = new SettlementsHandler(settlements);
     this.vertx = vertx;
     this.settlementIntervalMillis = config.settlementIntervalSeconds() * 1_000L;
+    this.folder = new UnappliedFolder(pool);
   }
 
   /**
@@ -87,17 +93,24 @@ public final class CardsWiring {
     };
   }
 
-  /** Called once Lightning runs: finishes what a previous run left in flight. */
+  /**
+   * Called once Lightning runs: finishes what a previous run left in flight, then starts the
+   * periodic settlement check and the folding of unapplied ledger lines.
+   */
   Future<Void> start(Lightning ln) {
     lightning.set(ln);
-    return withdrawals.resume().compose(v -> pulls.resume())
-        .onSuccess(v -> timer = settlements.schedule(vertx, settlementIntervalMillis));
+    return withdrawals.resume().compose(v -> pulls.resume()).onSuccess(v -> {
+      timer = settlements.schedule(vertx, settlementIntervalMillis);
+      foldTimer = folder.schedule(vertx, FOLD_INTERVAL_MILLIS);
+    });
   }
 
-  /** Stops the periodic settlement check. */
+  /** Stops the periodic settlement check and folding. */
   void stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
+    for (long t : new long[] {timer, foldTimer}) {
+      if (t >= 0) {
+        vertx.cancelTimer(t);
+      }
     }
   }
 }

@@ -23,6 +23,7 @@ public final class CardRepository {
   static final String NEXT_VERSION = "SELECT COALESCE(MAX(version), 1) FROM cards WHERE uid = $1";
   static final String FIND = "SELECT " + COLUMNS + " FROM cards WHERE id = $1 AND retired_at IS NULL";
   static final String FIND_BY_UID = "SELECT " + COLUMNS + " FROM cards WHERE uid = $1 AND retired_at IS NULL";
+  /** A card's balance is its account row's: card lines are never left unapplied (Accounts.appliedAtOnce). */
   static final String LIST = "SELECT " + COLUMNS + ", COALESCE(a.balance, 0) AS balance FROM cards"
       + " LEFT JOIN ledger_accounts a ON a.account = 'card:' || cards.id"
       + " WHERE store_id = $1 AND retired_at IS NULL ORDER BY created_at, id";

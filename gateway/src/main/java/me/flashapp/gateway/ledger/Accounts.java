@@ -32,6 +32,18 @@ public final class Accounts {
     return !(account.startsWith("card:") || account.startsWith("store:"));
   }
 
+  /**
+   * Whether a line updates its account's row in the transaction that posts it. Debits of accounts
+   * that must not go negative do, under the row's lock and checked against the balance; so does
+   * every line of a card account, whose row only that card's own transactions touch. Every other
+   * line (a credit to a store, any line of the bookkeeping accounts) cannot break the
+   * non-negative rule and waits in {@code ledger_unapplied} instead, so that the taps of one
+   * store do not queue on its row (see V12).
+   */
+  public static boolean appliedAtOnce(String account, long sats) {
+    return account.startsWith("card:") || (sats < 0 && !mayGoNegative(account));
+  }
+
   /** Whether this is a well-formed account name (checked by {@link Journal#validate()}). */
   public static boolean isValid(String account) {
     if (account == null || account.isEmpty() || account.length() > MAX_LENGTH) {

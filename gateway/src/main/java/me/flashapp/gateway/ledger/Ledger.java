@@ -1,6 +1,7 @@
 package me.flashapp.gateway.ledger;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -16,11 +17,15 @@ import me.flashapp.gateway.db.SqlErrors;
  * card payment's debit, the merchant's credit, the invoice payment and its events commit together
  * or not at all.
  *
- * <p>Concurrency: each balance changes with one conditional UPDATE that PostgreSQL applies to the
- * latest committed row under its row lock ({@code ... WHERE may_go_negative OR balance + d >= 0}),
- * so two taps racing for the last sats cannot both win; the CHECK constraint on the table is the
- * backstop. Accounts are touched in name order ({@link Journal#linesInLockOrder()}) to rule out
- * deadlocks between journals over the same accounts.
+ * <p>Concurrency: a debit of a card or store changes the balance with one conditional UPDATE that
+ * PostgreSQL applies to the latest committed row under its row lock
+ * ({@code ... WHERE may_go_negative OR balance + d >= 0}), so two taps racing for the last sats
+ * cannot both win; the CHECK constraint on the table is the backstop. Accounts are touched in name
+ * order ({@link Journal#linesInLockOrder()}) to rule out deadlocks between journals over the same
+ * accounts. Lines that cannot overdraw (credits to stores, the bookkeeping accounts:
+ * {@link Accounts#appliedAtOnce}) do not lock their account's row: they are appended to
+ * {@code ledger_unapplied} with the journal and folded into the balance later, by a debit of that
+ * account or by {@link #foldUnapplied}. A balance is the row's plus its unapplied lines.
  */
 public final class Ledger {
   /**
@@ -28,21 +33,42 @@ public final class Ledger {
    * account that exists is not touched here: {@code NOT EXISTS} reads it without waiting, whereas
    * an {@code INSERT ... ON CONFLICT DO NOTHING} on a row another transaction is updating waits for
    * that transaction to end (the store's row, shared by every tap). Nothing is inserted when the
-   * idempotency key is taken (a replay): no rows come back.
+   * idempotency key is taken (a replay): no rows come back. Lines flagged in $8 are also appended
+   * to {@code ledger_unapplied}.
    */
   static final String INSERT_JOURNAL = "WITH opened AS (INSERT INTO ledger_accounts (account, balance, may_go_negative)"
       + " SELECT a, 0, n FROM unnest($5::text[], $6::boolean[]) AS t (a, n)"
       + " WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts x WHERE x.account = t.a)"
       + " ON CONFLICT (account) DO NOTHING),"
       + " journal AS (INSERT INTO ledger_journals (idem_key, kind, invoice_id, created_at)"
-      + " VALUES ($1, $2, $3, $4) ON CONFLICT (idem_key) DO NOTHING RETURNING id)"
-      + " INSERT INTO ledger_lines (journal_id, account, amount_sats)"
-      + " SELECT journal.id, a, s FROM journal, unnest($5::text[], $7::bigint[]) AS t (a, s) RETURNING journal_id";
+      + " VALUES ($1, $2, $3, $4) ON CONFLICT (idem_key) DO NOTHING RETURNING id),"
+      + " lines AS (INSERT INTO ledger_lines (journal_id, account, amount_sats)"
+      + " SELECT journal.id, a, s FROM journal, unnest($5::text[], $7::bigint[]) AS t (a, s) RETURNING journal_id),"
+      + " unapplied AS (INSERT INTO ledger_unapplied (account, journal_id, amount_sats)"
+      + " SELECT a, journal.id, s FROM journal, unnest($5::text[], $7::bigint[], $8::boolean[]) AS t (a, s, later)"
+      + " WHERE later)"
+      + " SELECT journal_id FROM lines";
   // Balances change by UPDATE, not by an upsert: PostgreSQL checks CHECK constraints on the
   // proposed row before ON CONFLICT, so an upsert of a debit would trip the constraint.
   static final String MOVE = "UPDATE ledger_accounts SET balance = balance + $2"
       + " WHERE account = $1 AND (may_go_negative OR balance + $2 >= 0)";
-  static final String BALANCE = "SELECT balance FROM ledger_accounts WHERE account = $1";
+  /**
+   * Applies an account's unapplied lines to its balance. The rows deleted here are locked until
+   * commit: a concurrent fold of the same lines waits, then finds them gone, so each is applied
+   * once. No row, no update.
+   */
+  static final String FOLD = "WITH folded AS (DELETE FROM ledger_unapplied WHERE account = $1 RETURNING amount_sats)"
+      + " UPDATE ledger_accounts SET balance = balance + f.total"
+      + " FROM (SELECT SUM(amount_sats) AS total FROM folded) f WHERE account = $1 AND f.total IS NOT NULL";
+  /** {@link #FOLD} for up to $1 unapplied lines of any accounts; answers how many it folded. */
+  static final String FOLD_SOME = "WITH folded AS (DELETE FROM ledger_unapplied WHERE (account, journal_id) IN"
+      + " (SELECT account, journal_id FROM ledger_unapplied LIMIT $1) RETURNING account, amount_sats),"
+      + " applied AS (UPDATE ledger_accounts a SET balance = a.balance + f.total"
+      + " FROM (SELECT account, SUM(amount_sats) AS total FROM folded GROUP BY account) f WHERE a.account = f.account)"
+      + " SELECT COUNT(*) FROM folded";
+  static final String BALANCE = "SELECT balance"
+      + " + COALESCE((SELECT SUM(amount_sats) FROM ledger_unapplied u WHERE u.account = $1), 0)"
+      + " FROM ledger_accounts WHERE account = $1";
   static final String HISTORY = "SELECT j.id, j.kind, j.invoice_id, l.amount_sats, j.created_at FROM ledger_lines l"
       + " JOIN ledger_journals j ON j.id = l.journal_id WHERE l.account = $1 ORDER BY l.journal_id DESC LIMIT $2";
   static final String DEBITS_SINCE = "SELECT COALESCE(-SUM(l.amount_sats), 0) FROM ledger_lines l"
@@ -70,24 +96,30 @@ public final class Ledger {
     String[] accounts = new String[n];
     Boolean[] mayGoNegative = new Boolean[n];
     Long[] amounts = new Long[n];
+    Boolean[] later = new Boolean[n];
+    List<Journal.Line> now = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Journal.Line line = ordered.get(i);
       accounts[i] = line.account();
       mayGoNegative[i] = Accounts.mayGoNegative(line.account());
       amounts[i] = line.sats();
+      later[i] = !Accounts.appliedAtOnce(line.account(), line.sats());
+      if (!later[i]) {
+        now.add(line);
+      }
     }
     return tx.preparedQuery(INSERT_JOURNAL)
         .execute(Tuple.tuple().addValue(journal.idempotencyKey()).addValue(journal.kind())
             .addValue(journal.invoiceId()).addValue(at.atOffset(ZoneOffset.UTC))
-            .addValue(accounts).addValue(mayGoNegative).addValue(amounts))
+            .addValue(accounts).addValue(mayGoNegative).addValue(amounts).addValue(later))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
             return Future.succeededFuture(false);
           }
           // Sent together (pipelined on the connection); PostgreSQL still runs them one after the
           // other in account order, so row locks are taken in that order.
-          List<Future<Void>> moves = new ArrayList<>(n);
-          for (Journal.Line line : ordered) {
+          List<Future<Void>> moves = new ArrayList<>(now.size());
+          for (Journal.Line line : now) {
             moves.add(move(tx, line));
           }
           return Future.all(moves).map(true);
@@ -95,12 +127,27 @@ public final class Ledger {
   }
 
   private static Future<Void> move(SqlConnection tx, Journal.Line line) {
-    return tx.preparedQuery(MOVE).execute(Tuple.of(line.account(), line.sats()))
+    // A store's credits may still be unapplied: its debit is checked against the whole balance.
+    // Cards never have unapplied lines.
+    Future<?> folded = line.account().startsWith("card:") ? Future.succeededFuture()
+        : tx.preparedQuery(FOLD).execute(Tuple.of(line.account()));
+    Future<Void> moved = tx.preparedQuery(MOVE).execute(Tuple.of(line.account(), line.sats()))
         .<Void>compose(rs -> rs.rowCount() == 1 ? Future.succeededFuture()
             : Future.failedFuture(new InsufficientFundsException(line.account())))
         // The CHECK constraint is the backstop should the condition above ever be bypassed.
         .recover(err -> Future.failedFuture(SqlErrors.isCheckViolation(err)
             ? new InsufficientFundsException(line.account()) : err));
+    return Future.all(folded, moved).mapEmpty();
+  }
+
+  /**
+   * Folds up to {@code limit} unapplied lines into their accounts' balances, in its own
+   * transaction; answers how many it folded (fewer than {@code limit}: none are left, as of its
+   * snapshot). Safe beside debits that fold and beside other nodes doing the same.
+   */
+  public static Future<Integer> foldUnapplied(Pool pool, int limit) {
+    return pool.withTransaction(tx -> tx.preparedQuery(FOLD_SOME).execute(Tuple.of(limit)))
+        .map(rows -> (int) rows.iterator().next().getLong(0).longValue());
   }
 
   /** An account's balance in sats; 0 for an account that never moved. */

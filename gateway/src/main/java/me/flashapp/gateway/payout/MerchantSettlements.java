@@ -31,7 +31,9 @@ public final class MerchantSettlements {
   static final String FIND = "SELECT store_id, destination, threshold_sats FROM store_settlement_configs WHERE store_id = $1";
   static final String DUE = "SELECT c.store_id, c.destination, c.threshold_sats FROM store_settlement_configs c"
       + " JOIN ledger_accounts a ON a.account = 'store:' || c.store_id"
-      + " WHERE c.threshold_sats IS NOT NULL AND a.balance >= c.threshold_sats ORDER BY c.updated_at, c.store_id";
+      + " WHERE c.threshold_sats IS NOT NULL AND a.balance"
+      + " + COALESCE((SELECT SUM(u.amount_sats) FROM ledger_unapplied u WHERE u.account = a.account), 0)"
+      + " >= c.threshold_sats ORDER BY c.updated_at, c.store_id";
 
   /** A store's settlement destination; {@code thresholdSats} null = only on request. */
   public record Config(String storeId, String destination, Long thresholdSats) {}

@@ -10,6 +10,7 @@ import me.flashapp.gateway.invoice.PaymentFact;
 import me.flashapp.gateway.settlement.DetectedPayment;
 import me.flashapp.gateway.settlement.Settlement;
 import me.flashapp.gateway.testing.Http;
+import me.flashapp.gateway.testing.LedgerInvariants;
 import me.flashapp.gateway.testing.TestGateway;
 
 /** Shared steps of the card payment tests: issue, top up, invoices, balances, the ledger check. */
@@ -89,8 +90,7 @@ final class CardFixture {
   }
 
   long ledger(String account) {
-    List<JsonObject> rows = gw.sql("SELECT balance FROM ledger_accounts WHERE account = $1", account);
-    return rows.isEmpty() ? 0 : rows.get(0).getLong("balance");
+    return LedgerInvariants.balance(gw, account);
   }
 
   long card(String cardId) {
@@ -99,9 +99,6 @@ final class CardFixture {
 
   /** After every test: each journal sums to zero, all lines sum to zero, balances match the lines. */
   void assertLedgerBalanced() {
-    assertThat(gw.sql("SELECT journal_id FROM ledger_lines GROUP BY journal_id HAVING SUM(amount_sats) <> 0")).isEmpty();
-    assertThat(gw.sql("SELECT COALESCE(SUM(amount_sats), 0) AS s FROM ledger_lines").get(0).getLong("s")).isZero();
-    assertThat(gw.sql("SELECT a.account FROM ledger_accounts a LEFT JOIN ledger_lines l ON l.account = a.account"
-        + " GROUP BY a.account, a.balance HAVING a.balance <> COALESCE(SUM(l.amount_sats), 0)")).isEmpty();
+    LedgerInvariants.assertHold(gw);
   }
 }

@@ -16,6 +16,7 @@ import me.flashapp.gateway.invoice.PaymentFact;
 import me.flashapp.gateway.settlement.DetectedPayment;
 import me.flashapp.gateway.settlement.Settlement;
 import me.flashapp.gateway.testing.Http;
+import me.flashapp.gateway.testing.LedgerInvariants;
 import me.flashapp.gateway.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -53,10 +54,7 @@ class CardsEndToEndTest {
 
   @AfterEach
   void everyJournalSumsToZeroAndBalancesMatchTheLines() {
-    assertThat(gw.sql("SELECT journal_id FROM ledger_lines GROUP BY journal_id HAVING SUM(amount_sats) <> 0")).isEmpty();
-    assertThat(gw.sql("SELECT COALESCE(SUM(amount_sats), 0) AS s FROM ledger_lines").get(0).getLong("s")).isZero();
-    assertThat(gw.sql("SELECT a.account FROM ledger_accounts a LEFT JOIN ledger_lines l ON l.account = a.account"
-        + " GROUP BY a.account, a.balance HAVING a.balance <> COALESCE(SUM(l.amount_sats), 0)")).isEmpty();
+    LedgerInvariants.assertHold(gw);
   }
 
   // --- helpers -------------------------------------------------------------------------------
@@ -111,8 +109,7 @@ class CardsEndToEndTest {
   }
 
   static long ledger(String account) {
-    List<JsonObject> rows = gw.sql("SELECT balance FROM ledger_accounts WHERE account = $1", account);
-    return rows.isEmpty() ? 0 : rows.get(0).getLong("balance");
+    return LedgerInvariants.balance(gw, account);
   }
 
   static String invoiceStatus(String id) {

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import me.flashapp.gateway.testing.LedgerInvariants;
 import me.flashapp.gateway.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -30,9 +31,7 @@ class LedgerTest {
 
   @AfterEach
   void everyJournalSumsToZeroAndBalancesMatchTheLines() {
-    assertThat(gw.sql("SELECT journal_id FROM ledger_lines GROUP BY journal_id HAVING SUM(amount_sats) <> 0")).isEmpty();
-    assertThat(gw.sql("SELECT a.account FROM ledger_accounts a LEFT JOIN ledger_lines l ON l.account = a.account"
-        + " GROUP BY a.account, a.balance HAVING a.balance <> COALESCE(SUM(l.amount_sats), 0)")).isEmpty();
+    LedgerInvariants.assertHold(gw);
   }
 
   private static boolean post(Journal j) {
@@ -90,5 +89,104 @@ class LedgerTest {
     assertThat(accepted).isEqualTo(33); // 33 * 30 = 990 <= 1000 < 34 * 30
     assertThat(balance(Accounts.card("C"))).isEqualTo(1000 - 30 * accepted);
     assertThat(balance(Accounts.store("S2"))).isEqualTo(30 * accepted);
+  }
+
+  private static long unapplied(String account) {
+    return gw.sql("SELECT COUNT(*) AS n FROM ledger_unapplied WHERE account = $1", account).get(0).getLong("n");
+  }
+
+  private static long row(String account) {
+    List<io.vertx.core.json.JsonObject> rows = gw.sql("SELECT balance FROM ledger_accounts WHERE account = $1", account);
+    return rows.isEmpty() ? 0 : rows.get(0).getLong("balance");
+  }
+
+  @Test
+  void aStoreCreditWaitsUnappliedUntilFoldedAndTheBalanceCountsItThroughout() {
+    post(Journal.transfer("f1", "card-topup", null, Accounts.TOPUP_CLEARING, Accounts.card("F"), 500));
+    post(Journal.transfer("f2", "card-payment", null, Accounts.card("F"), Accounts.store("SF"), 120));
+    post(Journal.transfer("f3", "card-payment", null, Accounts.card("F"), Accounts.store("SF"), 80));
+
+    assertThat(row(Accounts.card("F"))).isEqualTo(300); // cards: applied at once
+    assertThat(unapplied(Accounts.card("F"))).isZero();
+    assertThat(row(Accounts.store("SF"))).isZero();
+    assertThat(unapplied(Accounts.store("SF"))).isEqualTo(2);
+    assertThat(balance(Accounts.store("SF"))).isEqualTo(200);
+
+    assertThat(TestGateway.await(new UnappliedFolder(pool).foldAll())).isGreaterThanOrEqualTo(2L);
+    assertThat(unapplied(Accounts.store("SF"))).isZero();
+    assertThat(row(Accounts.store("SF"))).isEqualTo(200);
+    assertThat(balance(Accounts.store("SF"))).isEqualTo(200);
+    assertThat(TestGateway.await(new UnappliedFolder(pool).foldAll())).isZero();
+  }
+
+  @Test
+  void aStoreDebitSpendsUnappliedCreditsAndNoMore() {
+    post(Journal.transfer("d1", "card-topup", null, Accounts.TOPUP_CLEARING, Accounts.card("D"), 500));
+    post(Journal.transfer("d2", "card-payment", null, Accounts.card("D"), Accounts.store("SD"), 300));
+    assertThat(row(Accounts.store("SD"))).isZero();
+
+    long journals = gw.count("ledger_journals");
+    assertThatThrownBy(() -> post(Journal.transfer("d3", "payout", null, Accounts.store("SD"),
+        Accounts.PAYOUTS_IN_FLIGHT, 301))).hasCauseInstanceOf(InsufficientFundsException.class);
+    assertThat(gw.count("ledger_journals")).isEqualTo(journals);
+    assertThat(unapplied(Accounts.store("SD"))).isEqualTo(1); // the failed debit's fold rolled back too
+    assertThat(balance(Accounts.store("SD"))).isEqualTo(300);
+
+    assertThat(post(Journal.transfer("d4", "payout", null, Accounts.store("SD"), Accounts.PAYOUTS_IN_FLIGHT, 300)))
+        .isTrue();
+    assertThat(unapplied(Accounts.store("SD"))).isZero();
+    assertThat(row(Accounts.store("SD"))).isZero();
+    assertThat(balance(Accounts.store("SD"))).isZero();
+  }
+
+  @Test
+  void paymentsToOneStoreDoNotWaitForEachOther() {
+    post(Journal.transfer("w1", "card-topup", null, Accounts.TOPUP_CLEARING, Accounts.card("W1"), 100));
+    post(Journal.transfer("w2", "card-topup", null, Accounts.TOPUP_CLEARING, Accounts.card("W2"), 100));
+    post(Journal.transfer("w0", "card-payment", null, Accounts.card("W1"), Accounts.store("SW"), 1)); // account open
+    io.vertx.sqlclient.SqlConnection open = TestGateway.await(pool.getConnection());
+    try {
+      TestGateway.await(open.query("BEGIN").execute());
+      assertThat(TestGateway.await(Ledger.post(open, Journal.transfer("w3", "card-payment", null,
+          Accounts.card("W1"), Accounts.store("SW"), 10), gw.clock.instant()))).isTrue();
+      // With the first payment's transaction still open, a second card pays the same store and
+      // commits: no lock of the first is in its way (a 60 s wait would fail here).
+      assertThat(post(Journal.transfer("w4", "card-payment", null, Accounts.card("W2"), Accounts.store("SW"), 20)))
+          .isTrue();
+      assertThat(balance(Accounts.store("SW"))).isEqualTo(21);
+      TestGateway.await(open.query("COMMIT").execute());
+    } finally {
+      open.close();
+    }
+    assertThat(balance(Accounts.store("SW"))).isEqualTo(31);
+  }
+
+  @Test
+  void foldsDebitsAndCreditsRacingOnOneStoreLoseNothing() {
+    post(Journal.transfer("r0", "card-topup", null, Accounts.TOPUP_CLEARING, Accounts.card("R"), 10_000));
+    UnappliedFolder folder = new UnappliedFolder(pool);
+    List<Future<Boolean>> debits = new ArrayList<>();
+    List<Future<?>> all = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      Journal credit = Journal.transfer("r-in" + i, "card-payment", null, Accounts.card("R"), Accounts.store("SR"), 10);
+      all.add(pool.withTransaction(tx -> Ledger.post(tx, credit, gw.clock.instant())));
+      if (i % 3 == 0) {
+        Journal debit = Journal.transfer("r-out" + i, "payout", null, Accounts.store("SR"), Accounts.EXTERNAL, 25);
+        Future<Boolean> d = pool.withTransaction(tx -> Ledger.post(tx, debit, gw.clock.instant())).recover(err ->
+            err instanceof InsufficientFundsException ? Future.succeededFuture(false) : Future.failedFuture(err));
+        debits.add(d);
+        all.add(d);
+      }
+      if (i % 7 == 0) {
+        all.add(Ledger.foldUnapplied(pool, 4));
+      }
+    }
+    TestGateway.await(Future.all(all));
+    long paidOut = 25 * debits.stream().filter(Future::result).count();
+    assertThat(paidOut).isPositive();
+    assertThat(balance(Accounts.store("SR"))).isEqualTo(600 - paidOut).isNotNegative();
+    TestGateway.await(folder.foldAll());
+    assertThat(row(Accounts.store("SR"))).isEqualTo(600 - paidOut);
+    assertThat(unapplied(Accounts.store("SR"))).isZero();
   }
 }
