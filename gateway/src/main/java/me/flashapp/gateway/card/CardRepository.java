@@ -7,6 +7,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -35,6 +36,10 @@ public final class CardRepository {
   /** Consumes a counter: true only for a counter strictly above every one accepted before. */
   static final String ADVANCE_COUNTER = "UPDATE cards SET counter = $2 WHERE id = $1 AND counter < $2"
       + " AND retired_at IS NULL AND enabled";
+  /** What the card spent on a UTC day (V13); exact when read under the card's row lock. */
+  static final String SPENT_ON = "SELECT sats FROM card_spend_days WHERE card_id = $1 AND day = $2";
+  static final String ADD_SPENT = "INSERT INTO card_spend_days (card_id, day, sats) VALUES ($1, $2, $3)"
+      + " ON CONFLICT (card_id, day) DO UPDATE SET sats = card_spend_days.sats + EXCLUDED.sats";
   static final String INSERT_TAP = "INSERT INTO card_taps (store_id, card_id, invoice_id, counter, amount_sats,"
       + " status, reason, client, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
   static final String INSERT_TOPUP = "INSERT INTO card_topups (invoice_id, card_id, created_at) VALUES ($1, $2, $3)";
@@ -86,6 +91,25 @@ public final class CardRepository {
 
   public static Future<Boolean> advanceCounter(SqlClient tx, String id, int counter) {
     return tx.preparedQuery(ADVANCE_COUNTER).execute(Tuple.of(id, counter)).map(rs -> rs.rowCount() == 1);
+  }
+
+  /**
+   * Sats the card spent (taps and withdrawals) on the UTC day of {@code at}, for its daily limit.
+   * The caller holds the card's row lock, taken by {@link #advanceCounter} or a
+   * {@code SELECT ... FOR UPDATE}, so no other debit of the card changes it meanwhile.
+   */
+  public static Future<Long> spentOn(SqlClient tx, String cardId, Instant at) {
+    return tx.preparedQuery(SPENT_ON).execute(Tuple.of(cardId, utcDay(at)))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
+  }
+
+  /** Adds a debit of the card to what it spent on the UTC day of {@code at}, in the debit's transaction. */
+  public static Future<Void> addSpent(SqlClient tx, String cardId, Instant at, long sats) {
+    return tx.preparedQuery(ADD_SPENT).execute(Tuple.of(cardId, utcDay(at), sats)).mapEmpty();
+  }
+
+  private static LocalDate utcDay(Instant at) {
+    return LocalDate.ofInstant(at, ZoneOffset.UTC);
   }
 
   /** Writes one audit row for a tap. */

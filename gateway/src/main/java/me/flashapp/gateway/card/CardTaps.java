@@ -6,7 +6,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import me.flashapp.gateway.invoice.Invoice;
 import me.flashapp.gateway.invoice.InvoiceRepository;
@@ -26,8 +25,9 @@ import me.flashapp.gateway.settlement.Settlement;
  * <p>Checks, cheapest first: rate limits, K1 decryption of p (UID and counter), the card, the
  * SUN MAC c under the card's K2, enabled, counter above the last accepted. Then one transaction:
  * lock the invoice and take what is still due, per-transaction limit, PIN, consume the counter
- * atomically, daily limit (the counter update holds the card's row lock, so concurrent taps of a
- * card are serialized from here), ledger journal {@code card → store} keyed
+ * atomically, daily limit (what the card spent today, taps and withdrawals, one row in
+ * card_spend_days; the counter update holds the card's row lock, so concurrent debits of a card
+ * are serialized from here), ledger journal {@code card → store} keyed
  * {@code card:<id>:<counter>}, the FLASH-CARD payment (FINAL) recorded through {@link Settlement},
  * which re-evaluates and settles the invoice and writes its events, and the tap's audit row.
  *
@@ -38,7 +38,7 @@ import me.flashapp.gateway.settlement.Settlement;
 public final class CardTaps {
   /** The payment method id of card payments. */
   public static final String PAYMENT_METHOD = "FLASH-CARD";
-  /** Ledger journal kind of a card payment (daily limits sum these). */
+  /** Ledger journal kind of a card payment. */
   public static final String PAYMENT_KIND = "card-payment";
 
   private final Pool pool;
@@ -154,12 +154,11 @@ public final class CardTaps {
    */
   private Future<Void> payInTx(SqlConnection tx, TapRequest r, Card card, int counter, long[] amountOut) {
     Instant now = clock.instant();
-    String account = Accounts.card(card.id());
     Future<Invoice> locked = InvoiceRepository.lock(tx, r.invoiceId());
     Future<List<PaymentFact>> paid = InvoiceRepository.paymentFacts(tx, r.invoiceId());
     // the counter update takes the card's row lock: concurrent taps of a card are serialized from here
     Future<Boolean> advanced = CardRepository.advanceCounter(tx, card.id(), counter);
-    Future<Long> today = Ledger.debitedSince(tx, account, PAYMENT_KIND, now.truncatedTo(ChronoUnit.DAYS));
+    Future<Long> today = CardRepository.spentOn(tx, card.id(), now);
     return Future.all(locked, paid, advanced, today).compose(x -> {
       Invoice inv = locked.result();
       if (inv == null || !inv.storeId().equals(r.storeId())) {
@@ -202,13 +201,14 @@ public final class CardTaps {
         PaymentFact.FINAL, now, card.id(), details));
     Future<Void> audited = CardRepository.insertTap(tx, inv.storeId(), card.id(), inv.id(), counter, due,
         TapResult.SETTLED, null, client, now);
+    Future<Void> spent = CardRepository.addSpent(tx, card.id(), now, due);
     // Queued after the payment's first statements; its balance updates go out once the journal is
     // written, behind the payment's events and the invoice's update.
     Future<Boolean> posted = Ledger.post(tx, Journal.transfer("card:" + tapId, PAYMENT_KIND, inv.id(),
             Accounts.card(card.id()), Accounts.store(inv.storeId()), due), now)
         .recover(err -> Future.failedFuture(err instanceof InsufficientFundsException
             ? new Declined("insufficient-balance") : err));
-    return Future.all(recorded, audited, posted).compose(x -> {
+    return Future.all(recorded, audited, spent, posted).compose(x -> {
       if (!recorded.result() || !posted.result()) {
         throw new Declined("counter-replay");
       }

@@ -126,16 +126,9 @@ public final class CardWithdrawals {
 
   /** Sats the card may spend now: min(per-transaction limit, daily limit left, balance). */
   private static Future<Long> available(SqlConnection tx, Card card, Instant now) {
-    String account = Accounts.card(card.id());
-    Instant day = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
-    return Ledger.balance(tx, account).compose(balance -> spentToday(tx, account, day).map(spent ->
-        Math.min(Math.min(card.limitPerTx(), card.limitDaily() - spent), balance)));
-  }
-
-  /** Card payments and withdrawals share the daily limit. */
-  static Future<Long> spentToday(SqlClient db, String account, Instant day) {
-    return Ledger.debitedSince(db, account, CardTaps.PAYMENT_KIND, day)
-        .compose(a -> Ledger.debitedSince(db, account, WITHDRAW_KIND, day).map(b -> Math.addExact(a, b)));
+    // card payments and withdrawals share the daily limit
+    return Ledger.balance(tx, Accounts.card(card.id())).compose(balance -> CardRepository.spentOn(tx, card.id(), now)
+        .map(spent -> Math.min(Math.min(card.limitPerTx(), card.limitDaily() - spent), balance)));
   }
 
   /**
@@ -196,16 +189,16 @@ public final class CardWithdrawals {
           if (rs.rowCount() != 1) {
             throw new LnurlException("This k1 was already used");
           }
-          return spentToday(tx, Accounts.card(offer.cardId()), now.truncatedTo(java.time.temporal.ChronoUnit.DAYS));
+          return CardRepository.spentOn(tx, offer.cardId(), now);
         })
-        .compose(spent -> CardRepository.find(tx, offer.cardId()).map(card -> {
+        .compose(spent -> CardRepository.find(tx, offer.cardId()).compose(card -> {
           if (card == null || !card.enabled()) {
             throw new LnurlException("The card is disabled");
           }
           if (sats > card.limitPerTx() || Math.addExact(spent, sats) > card.limitDaily()) {
             throw new LnurlException("Over the card's limits");
           }
-          return null;
+          return CardRepository.addSpent(tx, card.id(), now, sats); // the debit follows in this transaction
         }));
   }
 

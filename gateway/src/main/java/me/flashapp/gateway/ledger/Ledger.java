@@ -71,9 +71,6 @@ public final class Ledger {
       + " FROM ledger_accounts WHERE account = $1";
   static final String HISTORY = "SELECT j.id, j.kind, j.invoice_id, l.amount_sats, j.created_at FROM ledger_lines l"
       + " JOIN ledger_journals j ON j.id = l.journal_id WHERE l.account = $1 ORDER BY l.journal_id DESC LIMIT $2";
-  static final String DEBITS_SINCE = "SELECT COALESCE(-SUM(l.amount_sats), 0) FROM ledger_lines l"
-      + " JOIN ledger_journals j ON j.id = l.journal_id"
-      + " WHERE l.account = $1 AND l.amount_sats < 0 AND j.kind = $2 AND j.created_at >= $3";
 
   /** One line of an account's history. */
   public record Entry(long journalId, String kind, String invoiceId, long sats, Instant at) {}
@@ -166,11 +163,5 @@ public final class Ledger {
       }
       return out;
     });
-  }
-
-  /** Sats debited from an account by journals of one kind since {@code since} (daily limits). */
-  public static Future<Long> debitedSince(SqlClient db, String account, String kind, Instant since) {
-    return db.preparedQuery(DEBITS_SINCE).execute(Tuple.of(account, kind, since.atOffset(ZoneOffset.UTC)))
-        .map(rows -> rows.iterator().next().getLong(0));
   }
 }

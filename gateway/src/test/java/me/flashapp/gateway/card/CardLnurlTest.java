@@ -131,6 +131,43 @@ class CardLnurlTest {
   }
 
   @Test
+  void withdrawalsAndTapsShareOneDailyLimit() {
+    JsonObject card = f.issue(store, 20_000, 30_000);
+    String cardId = card.getString("id");
+    f.topUp(store, cardId, 100_000);
+    CardSimulator sim = CardFixture.simulator(card);
+    assertThat(callback(withdrawRequest(sim, 1), foreignInvoice(12_345_000, Bolt11Network.REGTEST))
+        .getString("status")).isEqualTo("OK"); // paid over Lightning: a card-withdraw journal
+
+    // a tap sees the withdrawal: 12,345 + 18,000 is over 30,000 a day
+    String big = f.invoice(store, 18_000).getString("id");
+    TapResult declined = TestGateway.await(gw.gateway().cardTaps().pay(
+        new TapRequest(store, big, sim.p(2), sim.c(2), null, null)));
+    assertThat(declined.reason()).isEqualTo("over-daily-limit");
+    String fits = f.invoice(store, 17_000).getString("id");
+    assertThat(TestGateway.await(gw.gateway().cardTaps().pay(
+        new TapRequest(store, fits, sim.p(3), sim.c(3), null, null))).isSettled()).isTrue();
+    assertThat(gw.sql("SELECT sats FROM card_spend_days WHERE card_id = $1", cardId))
+        .extracting(r -> r.getLong("sats")).containsExactly(29_345L);
+
+    // what is left today bounds the next withdrawals: 655 sats, offered twice, paid once
+    JsonObject first = withdrawRequest(sim, 4);
+    JsonObject second = withdrawRequest(sim, 5);
+    assertThat(first.getLong("maxWithdrawable")).isEqualTo(655_000L);
+    assertThat(second.getLong("maxWithdrawable")).isEqualTo(655_000L);
+    assertThat(callback(first, foreignInvoice(655_000, Bolt11Network.REGTEST)).getString("status")).isEqualTo("OK");
+    JsonObject over = callback(second, foreignInvoice(655_000, Bolt11Network.REGTEST));
+    assertThat(over.getString("status")).isEqualTo("ERROR");
+    assertThat(over.getString("reason")).contains("limits");
+    assertThat(f.card(cardId)).isEqualTo(100_000 - 12_345 - 17_000 - 655);
+    assertThat(gw.sql("SELECT sats FROM card_spend_days WHERE card_id = $1", cardId))
+        .extracting(r -> r.getLong("sats")).containsExactly(30_000L);
+
+    gw.clock.advance(Duration.ofDays(1)); // a new UTC day: the whole limit again
+    assertThat(withdrawRequest(sim, 6).getLong("maxWithdrawable")).isEqualTo(20_000_000L);
+  }
+
+  @Test
   void aFailedPaymentRefundsTheCard() {
     JsonObject card = cardWith(10_000);
     String cardId = card.getString("id");
