@@ -17,6 +17,7 @@ import me.flashapp.gateway.card.CardPin;
 import me.flashapp.gateway.card.CardRepository;
 import me.flashapp.gateway.db.Ids;
 import me.flashapp.gateway.db.SqlErrors;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.NewInvoice;
 import me.flashapp.gateway.ledger.Accounts;
@@ -113,7 +114,7 @@ public final class CardsHandler {
     String storeId = StoresHandler.storeId(ctx);
     Auth.key(ctx).require(Policies.STORE_MODIFY_SETTINGS, storeId);
     ObjectNode body = JsonBody.object(ctx);
-    pool.withTransaction(tx -> findInStore(storeId, ctx.pathParam("cardId")).compose(current -> {
+    Transactions.run(pool, tx -> findInStore(storeId, ctx.pathParam("cardId")).compose(current -> {
       Fields f = new Fields(body);
       Boolean enabled = f.bool("enabled");
       Card read = readSettings(f, current);
@@ -130,7 +131,7 @@ public final class CardsHandler {
   public void retire(RoutingContext ctx) {
     String storeId = StoresHandler.storeId(ctx);
     Auth.key(ctx).require(Policies.STORE_MODIFY_SETTINGS, storeId);
-    pool.withTransaction(tx -> findInStore(storeId, ctx.pathParam("cardId")).compose(card ->
+    Transactions.run(pool, tx -> findInStore(storeId, ctx.pathParam("cardId")).compose(card ->
         CardRepository.retire(tx, card.id(), clock.instant()).compose(v -> Ledger.balance(tx, Accounts.card(card.id())))
             .map(balance -> withKeys(json(ctx, card, balance), card)
                 .put("retired", true).put("nextVersion", card.version() + 1))))

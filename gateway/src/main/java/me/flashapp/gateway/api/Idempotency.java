@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import me.flashapp.gateway.db.Transactions;
 
 /**
  * {@code Idempotency-Key} on POSTs: the same key with the same request returns the first response
@@ -61,7 +62,7 @@ public final class Idempotency {
                                BiFunction<SqlConnection, T, Future<Reply>> work) {
     String idemKey = ctx.request().getHeader("Idempotency-Key");
     if (idemKey == null) {
-      return before.get().compose(prepared -> pool.withTransaction(tx -> work.apply(tx, prepared)));
+      return before.get().compose(prepared -> Transactions.run(pool, tx -> work.apply(tx, prepared)));
     }
     if (idemKey.isBlank() || idemKey.length() > 255) {
       return Future.failedFuture(ApiException.badRequest("invalid-idempotency-key",
@@ -71,7 +72,7 @@ public final class Idempotency {
     byte[] requestHash = requestHash(ctx);
     return pool.preparedQuery(FIND).execute(Tuple.of(owner, idemKey)).compose(seen -> seen.size() > 0
         ? replay(pool, owner, idemKey, requestHash)
-        : before.get().compose(prepared -> pool.withTransaction(conn -> conn.preparedQuery(CLAIM)
+        : before.get().compose(prepared -> Transactions.run(pool, conn -> conn.preparedQuery(CLAIM)
             .execute(Tuple.of(owner, idemKey, requestHash, clock.instant().atOffset(ZoneOffset.UTC)))
             .compose(claimed -> claimed.rowCount() == 1
                 ? work.apply(conn, prepared).compose(reply -> conn.preparedQuery(RECORD)

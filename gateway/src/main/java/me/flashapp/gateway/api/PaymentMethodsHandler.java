@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
 import me.flashapp.gateway.db.Ids;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.invoice.Invoice;
 import me.flashapp.gateway.invoice.InvoicePaymentMethod;
 import me.flashapp.gateway.invoice.InvoicePayments;
@@ -83,7 +84,7 @@ public final class PaymentMethodsHandler {
             : handler.validateConfig(store, new JsonObject(config.toString()))
                 .recover(err -> Future.failedFuture(err instanceof PaymentMethodConfigException c
                     ? ValidationException.of(c.path(), c.getMessage()) : err)))
-            .compose(normalized -> pool.withTransaction(tx -> tx.preparedQuery(LOCK_STORE)
+            .compose(normalized -> Transactions.run(pool, tx -> tx.preparedQuery(LOCK_STORE)
             .execute(Tuple.of(storeId))
             .compose(x -> PaymentMethods.storeMethods(tx, storeId))
             .compose(list -> {

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
 import me.flashapp.gateway.db.Ids;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.invoice.SpeedPolicy;
 import me.flashapp.gateway.money.Currencies;
 import me.flashapp.gateway.store.Store;
@@ -78,7 +79,7 @@ public final class StoresHandler {
     String id = storeId(ctx);
     Auth.key(ctx).require(Policies.STORE_MODIFY_SETTINGS, id);
     ObjectNode body = JsonBody.object(ctx);
-    pool.withTransaction(tx -> StoreRepository.find(tx, id).compose(current -> {
+    Transactions.run(pool, tx -> StoreRepository.find(tx, id).compose(current -> {
       if (current == null) {
         throw ApiException.storeNotFound();
       }

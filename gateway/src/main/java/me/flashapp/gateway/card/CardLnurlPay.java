@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.Clock;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.NewInvoice;
 import me.flashapp.gateway.lightning.LightningPaymentHandler;
@@ -89,7 +90,7 @@ public final class CardLnurlPay {
     NewInvoice req = new NewInvoice(BigDecimal.valueOf(sats), "SATS", new JsonObject().put("cardTopUp", card.id())
         .put(LightningPaymentHandler.LNURL_METADATA, metadata(card)).encode(), null, null, null, null, null, null, null);
     return StoreRepository.find(pool, card.storeId()).compose(store -> invoices.prepare(store, req))
-        .compose(draft -> pool.withTransaction(tx -> invoices.insert(tx, draft)
+        .compose(draft -> Transactions.run(pool, tx -> invoices.insert(tx, draft)
             .compose(inv -> CardRepository.insertTopup(tx, inv.id(), card.id(), clock.instant()).map(inv.id()))));
   }
 }

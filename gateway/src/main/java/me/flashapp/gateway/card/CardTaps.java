@@ -7,6 +7,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.invoice.Invoice;
 import me.flashapp.gateway.invoice.InvoiceRepository;
 import me.flashapp.gateway.invoice.InvoiceService;
@@ -136,7 +137,7 @@ public final class CardTaps {
         return audit(r, card, v.counter(), null, "counter-replay");
       }
       long[] amount = {0};
-      return pool.withTransaction(tx -> payInTx(tx, r, card, v.counter(), amount))
+      return Transactions.run(pool, tx -> payInTx(tx, r, card, v.counter(), amount))
           .map(settled -> TapResult.settled(card.id(), amount[0]))
           .recover(err -> err instanceof Declined d ? audit(r, card, v.counter(), amount[0] == 0 ? null : amount[0],
               d.reason) : Future.failedFuture(err));

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.invoice.InvoiceRepository;
 import me.flashapp.gateway.invoice.InvoiceStatus;
 import me.flashapp.gateway.invoice.PaymentFact;
@@ -108,7 +109,7 @@ public final class CardWithdrawals {
           byte[] k1 = new byte[32];
           RANDOM.nextBytes(k1);
           String k1Hex = HexFormat.of().formatHex(k1);
-          return pool.withTransaction(tx -> CardRepository.advanceCounter(tx, card.id(), v.counter()).compose(ok -> {
+          return Transactions.run(pool, tx -> CardRepository.advanceCounter(tx, card.id(), v.counter()).compose(ok -> {
             if (!ok) {
               throw new LnurlException("Card not accepted: counter-replay");
             }
@@ -204,7 +205,7 @@ public final class CardWithdrawals {
 
   private Future<Void> internal(Offer offer, Bolt11Invoice bolt11, long sats, String invoiceId, Instant now) {
     String paymentId = offer.cardId() + ":" + bolt11.paymentHashHex();
-    return pool.withTransaction(tx -> claim(tx, offer, "internal", bolt11.paymentRequest(), sats, now)
+    return Transactions.run(pool, tx -> claim(tx, offer, "internal", bolt11.paymentRequest(), sats, now)
         .compose(v -> InvoiceRepository.lock(tx, invoiceId))
         .compose(inv -> {
           if (inv == null || inv.status() != InvoiceStatus.New || !now.isBefore(inv.expiresAt())) {
@@ -221,7 +222,7 @@ public final class CardWithdrawals {
   }
 
   private Future<Void> external(Offer offer, Bolt11Invoice bolt11, long sats, Instant now) {
-    return pool.withTransaction(tx -> claim(tx, offer, "paying", bolt11.paymentRequest(), sats, now)
+    return Transactions.run(pool, tx -> claim(tx, offer, "paying", bolt11.paymentRequest(), sats, now)
             .compose(v -> Ledger.post(tx, Journal.transfer("withdraw:" + offer.k1Hash(), WITHDRAW_KIND, null,
                 Accounts.card(offer.cardId()), Accounts.PAYOUTS_IN_FLIGHT, sats), now)))
         .recover(CardWithdrawals::insufficient)
@@ -241,7 +242,7 @@ public final class CardWithdrawals {
     return payouts.pay(o.paymentRequest(), 0, "card-withdraw:" + o.k1Hash()).compose(result -> {
       boolean ok = result.outcome() == CardPayouts.Outcome.SUCCEEDED;
       Instant now = clock.instant();
-      return pool.withTransaction(tx -> tx.preparedQuery(FINISH)
+      return Transactions.run(pool, tx -> tx.preparedQuery(FINISH)
               .execute(Tuple.of(o.k1Hash(), ok ? "succeeded" : "failed", utc(now)))
               .compose(rs -> Ledger.post(tx, ok
                   ? Journal.transfer("withdraw-paid:" + o.k1Hash(), WITHDRAW_KIND + "-paid", null,

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import me.flashapp.gateway.db.Transactions;
 
 /** The chain listener's tables: watched addresses, payments' transactions, processed blocks. */
 final class ChainRepository {
@@ -107,7 +108,7 @@ final class ChainRepository {
 
   /** Records a processed block (replacing whatever we had at that height and above). */
   Future<Void> saveBlock(int height, String hash) {
-    return pool.withTransaction(tx -> tx.preparedQuery(DELETE_BLOCK).execute(Tuple.of(height))
+    return Transactions.run(pool, tx -> tx.preparedQuery(DELETE_BLOCK).execute(Tuple.of(height))
         .compose(v -> tx.preparedQuery(INSERT_BLOCK).execute(Tuple.of(height, hash)))
         .compose(v -> tx.preparedQuery(PRUNE_BLOCKS).execute(Tuple.of(height - KEPT_BLOCKS))))
         .mapEmpty();

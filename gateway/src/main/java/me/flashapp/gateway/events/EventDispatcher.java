@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import me.flashapp.gateway.config.DatabaseUrls;
+import me.flashapp.gateway.db.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,7 +182,7 @@ public final class EventDispatcher {
 
   /** Numbers what is pending, then hands it to the feed; true when a full batch suggests more. */
   private Future<Boolean> pass() {
-    return pool.withTransaction(this::assign).map(numbered -> {
+    return Transactions.run(pool, this::assign).map(numbered -> {
       if (!numbered.events().isEmpty()) {
         feed.numbered(numbered.batch(), numbered.events());
       }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import me.flashapp.gateway.db.Ids;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.events.EventType;
 import me.flashapp.gateway.events.InvoiceEvents;
 import me.flashapp.gateway.events.JsonWriter;
@@ -95,7 +96,7 @@ public final class InvoiceService {
 
   /** {@link #prepare} then {@link #insert} in a transaction of its own. */
   public Future<Invoice> create(Store store, NewInvoice req) {
-    return prepare(store, req).compose(d -> pool.withTransaction(tx -> insert(tx, d)));
+    return prepare(store, req).compose(d -> Transactions.run(pool, tx -> insert(tx, d)));
   }
 
   private Invoice price(Store store, NewInvoice req) {
@@ -128,7 +129,7 @@ public final class InvoiceService {
    * persists what changed. Returns the invoice as it is afterwards (null if it does not exist).
    */
   public Future<Invoice> reevaluate(String invoiceId) {
-    return pool.withTransaction(tx -> reevaluate(tx, invoiceId));
+    return Transactions.run(pool, tx -> reevaluate(tx, invoiceId));
   }
 
   /** As {@link #reevaluate(String)} but in the caller's transaction (settlement uses this). */
@@ -148,7 +149,7 @@ public final class InvoiceService {
 
   /** Marks an invoice Settled or Invalid by hand; fails with IllegalStateException if not allowed. */
   public Future<Invoice> mark(String invoiceId, InvoiceStatus target) {
-    return pool.withTransaction(tx -> InvoiceRepository.lock(tx, invoiceId).compose(inv -> inv == null
+    return Transactions.run(pool, tx -> InvoiceRepository.lock(tx, invoiceId).compose(inv -> inv == null
         ? Future.succeededFuture(null)
         : apply(tx, inv, InvoiceStateMachine.mark(inv, target))));
   }

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import me.flashapp.gateway.db.SqlErrors;
+import me.flashapp.gateway.db.Transactions;
 
 /**
  * The double-entry journal in PostgreSQL. {@link #post} runs in the caller's transaction, so a
@@ -143,7 +144,7 @@ public final class Ledger {
    * snapshot). Safe beside debits that fold and beside other nodes doing the same.
    */
   public static Future<Integer> foldUnapplied(Pool pool, int limit) {
-    return pool.withTransaction(tx -> tx.preparedQuery(FOLD_SOME).execute(Tuple.of(limit)))
+    return Transactions.run(pool, tx -> tx.preparedQuery(FOLD_SOME).execute(Tuple.of(limit)))
         .map(rows -> (int) rows.iterator().next().getLong(0).longValue());
   }
 

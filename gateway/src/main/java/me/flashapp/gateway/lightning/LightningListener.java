@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.invoice.PaymentFact;
 import me.flashapp.gateway.settlement.DetectedPayment;
 import me.flashapp.gateway.settlement.Settlement;
@@ -170,7 +171,7 @@ public final class LightningListener {
       Queued q = queued.poll();
       int generation = streamGeneration;
       applying++;
-      pool.withTransaction(tx -> settled(tx, q.inv(), q.arrivedNanos())).onComplete(ar -> {
+      Transactions.run(pool, tx -> settled(tx, q.inv(), q.arrivedNanos())).onComplete(ar -> {
         applying--;
         if (generation != streamGeneration) {
           applyQueued(); // from a stream since replaced: the new one replays it if need be
@@ -219,7 +220,7 @@ public final class LightningListener {
 
   /** Records a settled LND invoice as a payment toward its gateway invoice (no-op if not ours or already recorded). */
   Future<Void> settled(Invoice inv) {
-    return pool.withTransaction(tx -> settled(tx, inv, null));
+    return Transactions.run(pool, tx -> settled(tx, inv, null));
   }
 
   /**

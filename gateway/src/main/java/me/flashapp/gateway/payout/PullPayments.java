@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import me.flashapp.gateway.card.CardPayouts;
 import me.flashapp.gateway.db.Ids;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.ledger.Accounts;
 import me.flashapp.gateway.ledger.InsufficientFundsException;
 import me.flashapp.gateway.ledger.Journal;
@@ -129,7 +130,7 @@ public final class PullPayments {
    * once paid (or failed), or awaiting approval.
    */
   public Future<Payout> claim(PullPayment pp, String destination, long sats) {
-    return destinations.resolve(destination, sats).compose(resolved -> pool.withTransaction(tx ->
+    return destinations.resolve(destination, sats).compose(resolved -> Transactions.run(pool, tx ->
         tx.preparedQuery(LOCK_PP).execute(Tuple.of(pp.id()))
             .compose(locked -> tx.preparedQuery(CLAIMED).execute(Tuple.of(pp.id())))
             .compose(rows -> {
@@ -160,7 +161,7 @@ public final class PullPayments {
    */
   public Future<Payout> payNow(String storeId, String destination, long sats) {
     return destinations.resolve(destination, sats)
-        .compose(resolved -> pool.withTransaction(tx -> insert(tx, storeId, null, destination, sats, resolved,
+        .compose(resolved -> Transactions.run(pool, tx -> insert(tx, storeId, null, destination, sats, resolved,
             AWAITING_PAYMENT).compose(p -> book(tx, p, clock.instant()).map(p))))
         .compose(this::afterBooking, err -> err instanceof InsufficientFundsException
             ? Future.succeededFuture() : Future.failedFuture(err));
@@ -187,7 +188,7 @@ public final class PullPayments {
   }
 
   private Future<Payout> transition(String storeId, String payoutId, String from, String to) {
-    return pool.withTransaction(tx -> findPayout(tx, payoutId).compose(p -> p == null || !p.storeId().equals(storeId)
+    return Transactions.run(pool, tx -> findPayout(tx, payoutId).compose(p -> p == null || !p.storeId().equals(storeId)
         ? Future.succeededFuture(null)
         : tx.preparedQuery(MOVE).execute(Tuple.of(payoutId, from, to, null, utc(clock.instant())))
             .compose(rs -> rs.rowCount() == 1 ? findPayout(tx, payoutId) : Future.succeededFuture(null))));
@@ -199,7 +200,7 @@ public final class PullPayments {
    */
   Future<Payout> pay(Payout p) {
     Instant now = clock.instant();
-    return pool.withTransaction(tx -> book(tx, p, now))
+    return Transactions.run(pool, tx -> book(tx, p, now))
         .recover(err -> err instanceof InsufficientFundsException
             ? pool.preparedQuery(MOVE).execute(Tuple.of(p.id(), AWAITING_PAYMENT, AWAITING_PAYMENT,
                 "insufficient-store-balance", utc(now))).map(false)
@@ -233,7 +234,7 @@ public final class PullPayments {
     return lightning.pay(p.paymentRequest(), 0, "payout:" + p.id()).compose(result -> {
       boolean ok = result.outcome() == CardPayouts.Outcome.SUCCEEDED;
       Instant now = clock.instant();
-      return pool.withTransaction(tx -> tx.preparedQuery(MOVE).execute(Tuple.of(p.id(), IN_PROGRESS,
+      return Transactions.run(pool, tx -> tx.preparedQuery(MOVE).execute(Tuple.of(p.id(), IN_PROGRESS,
               ok ? COMPLETED : CANCELLED, ok ? null : result.failureReason(), utc(now)))
           .compose(rs -> Ledger.post(tx, ok
               ? Journal.transfer("payout-paid:" + p.id(), "payout-paid", null, Accounts.PAYOUTS_IN_FLIGHT,

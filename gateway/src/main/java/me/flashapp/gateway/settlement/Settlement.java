@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.events.EventType;
 import me.flashapp.gateway.events.InvoiceEvents;
 import me.flashapp.gateway.events.Outbox;
@@ -45,7 +46,7 @@ public final class Settlement {
 
   /** Records a payment; true if it is new, false if it was already recorded (or its invoice is unknown). */
   public Future<Boolean> record(DetectedPayment p) {
-    return pool.withTransaction(tx -> record(tx, p));
+    return Transactions.run(pool, tx -> record(tx, p));
   }
 
   /**
@@ -91,7 +92,7 @@ public final class Settlement {
   }
 
   private Future<Void> update(String methodId, String paymentId, Integer confirmations, Boolean valid) {
-    return pool.withTransaction(tx -> tx.preparedQuery(FIND).execute(Tuple.of(methodId, paymentId)).compose(rows -> {
+    return Transactions.run(pool, tx -> tx.preparedQuery(FIND).execute(Tuple.of(methodId, paymentId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture();
       }
