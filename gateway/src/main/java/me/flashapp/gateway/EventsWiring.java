@@ -1,6 +1,7 @@
 package me.flashapp.gateway;
 
 import io.vertx.core.Future;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
@@ -41,13 +42,13 @@ public final class EventsWiring {
   private final CheckoutStatus checkout;
 
   EventsWiring(Vertx vertx, GatewayConfig config, Database db, Auth auth, InvoicesHandler invoices, Links links,
-               Clock clock, CardTaps cardTaps) {
+               Clock clock, CardTaps cardTaps, MeterRegistry meters) {
     this.vertx = vertx;
     Pool pool = db.pool();
     this.links = links;
     this.dispatcher = new EventDispatcher(vertx, db.publisherPool(), db.parts(), POLL_MILLIS);
     this.posDeps = new PosSocket.Deps(hub, auth, pool, invoices::create, config.posMaxQueue(), config.posPingMillis(),
-        cardTaps == null ? null : new PosCardPayments(cardTaps));
+        cardTaps == null ? null : new PosCardPayments(cardTaps, meters));
     dispatcher.addListener(hub);
     this.webhooks = new WebhookSender(vertx, pool, clock, config.webhookRetrySchedule());
     this.webhooksHandler = new WebhooksHandler(pool, clock, config.webhookAllowPrivateUrls(), webhooks);

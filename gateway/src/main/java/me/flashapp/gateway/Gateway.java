@@ -150,11 +150,12 @@ public final class Gateway {
     var cardPages = new BoltCardPages(pool, cardTaps);
     var cardMoney = new CardsWiring(vertx, config, pool, cardIssuer, cardTaps, settlement, invoices, links, clock);
 
+    // tests start without Prometheus; the timers then still run, unexported
+    io.micrometer.core.instrument.MeterRegistry meters = registry != null ? registry
+        : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     // Settlement events: outbox dispatcher, POS hub (WebSocket), webhooks, checkout status.
-    var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock, cardTaps);
-    // tests start without Prometheus; the timer then still runs, unexported
-    var settleLatency = new SettleLatency(registry != null ? registry
-        : new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock, cardTaps, meters);
+    var settleLatency = new SettleLatency(meters);
     events.addListener(settleLatency::published);
     var eventRoutes = events.routes();
 

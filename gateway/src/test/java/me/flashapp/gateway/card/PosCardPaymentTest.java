@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import me.flashapp.gateway.pos.PosCardPayments;
 import me.flashapp.gateway.testing.TestGateway;
 import me.flashapp.gateway.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +84,29 @@ class PosCardPaymentTest {
       assertThat(pos.next("pong").getString("requestId")).isEqualTo("p");
     }
     assertThat(f.card(cardId)).isEqualTo(48_766);
+  }
+
+  @Test
+  void eachAnsweredTapIsTimedByOutcome() {
+    String store = gw.createStore("Cafe");
+    JsonObject card = f.issue(store, 100_000, 500_000);
+    CardSimulator sim = CardFixture.simulator(card);
+    f.topUp(store, card.getString("id"), 5_000);
+    var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    PosCardPayments payments = new PosCardPayments(gw.gateway().cardTaps(), meters);
+
+    JsonObject paid = TestGateway.await(payments.pay(store, tap("t1", f.invoice(store, 1_000).getString("id"), sim, 1),
+        "t1", null));
+    JsonObject replayed = TestGateway.await(payments.pay(store, tap("t2", f.invoice(store, 1_000).getString("id"), sim,
+        1), "t2", null));
+    assertThat(paid.getString("status")).isEqualTo("settled");
+    assertThat(replayed.getString("status")).isEqualTo("declined");
+    // gateway_card_tap_seconds{status} at /metrics: issue 6's "tap received -> result frame" figure
+    assertThat(meters.get("gateway.card.tap").tag("status", "settled").timer().count()).isEqualTo(1);
+    assertThat(meters.get("gateway.card.tap").tag("status", "declined").timer().count()).isEqualTo(1);
+    assertThat(meters.get("gateway.card.tap").tag("status", "error").timer().count()).isZero();
+    assertThat(meters.get("gateway.card.tap").tag("status", "settled").timer().totalTime(
+        java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
   }
 
   @Test
