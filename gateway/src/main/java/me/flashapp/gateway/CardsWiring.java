@@ -24,17 +24,20 @@ import me.flashapp.gateway.card.CardWithdrawals;
 import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.db.SqlErrors;
 import me.flashapp.gateway.invoice.InvoiceService;
-import me.flashapp.gateway.lightning.Bolt11Network;
 import me.flashapp.gateway.ledger.UnappliedFolder;
+import me.flashapp.gateway.lightning.Bolt11Network;
 import me.flashapp.gateway.lightning.Lightning;
 import me.flashapp.gateway.settlement.Settlement;
 
 /**
  * Money leaving Flash Cards and stores, wired in one place so {@link Gateway} only creates,
- * starts and routes it: card LNURL-withdraw and LNURL-pay, pull payments and payouts, merchant settlement. Lightning starts after the HTTP
+ * starts and routes it: card LNURL-withdraw and LNURL-pay, pull payments and payouts, merchant
+ * settlement, and the folding of a store's unapplied ledger credits. Lightning starts after the HTTP
  * handlers are built, so the payouts service is reached through a reference set at start.
  */
 public final class CardsWiring {
+  /** How often unapplied ledger lines (a store's card income) are folded into balances. */
+  static final long FOLD_INTERVAL_MILLIS = 1_000;
   private final AtomicReference<Lightning> lightning = new AtomicReference<>();
   private final CardWithdrawals withdrawals;
   private final BoltCardLnurl lnurl;
@@ -44,8 +47,6 @@ public final class CardsWiring {
   private final SettlementsHandler settlementsHandler;
   private final Vertx vertx;
   private final long settlementIntervalMillis;
-  /** How often unapplied ledger lines (a store's card income) are folded into balances. */
-  static final long FOLD_INTERVAL_MILLIS = 1_000;
   private final UnappliedFolder folder;
   private long timer = -1;
   private long foldTimer = -1;
