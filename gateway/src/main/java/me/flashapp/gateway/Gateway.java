@@ -1,5 +1,6 @@
 package me.flashapp.gateway;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -151,7 +152,7 @@ public final class Gateway {
     var cardMoney = new CardsWiring(vertx, config, pool, cardIssuer, cardTaps, settlement, invoices, links, clock);
 
     // tests start without Prometheus; the timers then still run, unexported
-    io.micrometer.core.instrument.MeterRegistry meters = registry != null ? registry
+    MeterRegistry meters = registry != null ? registry
         : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     // Settlement events: outbox dispatcher, POS hub (WebSocket), webhooks, checkout status.
     var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock, cardTaps, meters);

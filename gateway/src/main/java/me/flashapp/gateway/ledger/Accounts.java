@@ -41,7 +41,12 @@ public final class Accounts {
    * store do not queue on its row (see V12).
    */
   public static boolean appliedAtOnce(String account, long sats) {
-    return account.startsWith("card:") || (sats < 0 && !mayGoNegative(account));
+    return !mayHaveUnapplied(account) || (sats < 0 && !mayGoNegative(account));
+  }
+
+  /** Whether lines of this account may wait in {@code ledger_unapplied}: all but cards'. */
+  static boolean mayHaveUnapplied(String account) {
+    return !account.startsWith("card:");
   }
 
   /** Whether this is a well-formed account name (checked by {@link Journal#validate()}). */

@@ -126,9 +126,8 @@ public final class Ledger {
 
   private static Future<Void> move(SqlConnection tx, Journal.Line line) {
     // A store's credits may still be unapplied: its debit is checked against the whole balance.
-    // Cards never have unapplied lines.
-    Future<?> folded = line.account().startsWith("card:") ? Future.succeededFuture()
-        : tx.preparedQuery(FOLD).execute(Tuple.of(line.account()));
+    Future<?> folded = Accounts.mayHaveUnapplied(line.account())
+        ? tx.preparedQuery(FOLD).execute(Tuple.of(line.account())) : Future.succeededFuture();
     Future<Void> moved = tx.preparedQuery(MOVE).execute(Tuple.of(line.account(), line.sats()))
         .<Void>compose(rs -> rs.rowCount() == 1 ? Future.succeededFuture()
             : Future.failedFuture(new InsufficientFundsException(line.account())))

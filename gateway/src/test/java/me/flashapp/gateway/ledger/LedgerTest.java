@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 import me.flashapp.gateway.testing.LedgerInvariants;
@@ -96,7 +98,7 @@ class LedgerTest {
   }
 
   private static long row(String account) {
-    List<io.vertx.core.json.JsonObject> rows = gw.sql("SELECT balance FROM ledger_accounts WHERE account = $1", account);
+    List<JsonObject> rows = gw.sql("SELECT balance FROM ledger_accounts WHERE account = $1", account);
     return rows.isEmpty() ? 0 : rows.get(0).getLong("balance");
   }
 
@@ -144,7 +146,7 @@ class LedgerTest {
     post(Journal.transfer("w1", "card-topup", null, Accounts.TOPUP_CLEARING, Accounts.card("W1"), 100));
     post(Journal.transfer("w2", "card-topup", null, Accounts.TOPUP_CLEARING, Accounts.card("W2"), 100));
     post(Journal.transfer("w0", "card-payment", null, Accounts.card("W1"), Accounts.store("SW"), 1)); // account open
-    io.vertx.sqlclient.SqlConnection open = TestGateway.await(pool.getConnection());
+    SqlConnection open = TestGateway.await(pool.getConnection());
     try {
       TestGateway.await(open.query("BEGIN").execute());
       assertThat(TestGateway.await(Ledger.post(open, Journal.transfer("w3", "card-payment", null,
