@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes committed outbox rows: gives each pending row its per-store {@code store_seq}, then
- * hands the events to the listeners (POS hub, webhook sender).
+ * Publishes committed outbox rows: gives each queued event its per-store {@code store_seq}
+ * (recorded in {@code outbox_numbers}; the outbox row itself is written once), then hands the
+ * events to the listeners (POS hub, webhook sender).
  *
  * <p>Why here and not in the writing transaction: two transactions that write events for the same
  * store may commit in either order; a sequence taken at insert time could be seen by a terminal
@@ -53,24 +54,29 @@ public final class EventDispatcher {
   static final String LOCK = "SELECT pg_advisory_xact_lock($1)";
   static final String PUBLISHED_CHANNEL = "outbox_published";
   /**
-   * The whole numbering in one statement (one round trip, after the lock): take the oldest pending
-   * rows, advance each store's counter by its count, give each row the next number of its store in
-   * id order, take the next publication batch and notify it (delivered when this transaction
-   * commits). No batch is taken when nothing is pending. Rows come back in no particular order.
+   * The whole numbering in one statement (one round trip, after the lock): take the oldest queued
+   * events off {@code outbox_unnumbered}, advance each store's counter by its count, give each
+   * event the next number of its store in id order, take the next publication batch and notify it
+   * (delivered when this transaction commits), and record all that in {@code outbox_numbers}: the
+   * outbox row itself is never rewritten (V14). No batch is taken when nothing is queued. Rows come
+   * back in no particular order.
    */
-  static final String ASSIGN = "WITH pending AS (SELECT id, store_id FROM outbox_events"
-      + " WHERE store_seq IS NULL ORDER BY id LIMIT " + BATCH + "),"
+  static final String ASSIGN = "WITH pending AS (DELETE FROM outbox_unnumbered WHERE event_id IN"
+      + " (SELECT event_id FROM outbox_unnumbered ORDER BY event_id LIMIT " + BATCH + ")"
+      + " RETURNING event_id AS id, store_id),"
       + " per_store AS (SELECT store_id, count(*) AS n FROM pending GROUP BY store_id),"
       + " counters AS (INSERT INTO outbox_store_seq AS c (store_id, last_seq) SELECT store_id, n FROM per_store"
       + " ON CONFLICT (store_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq"
       + " RETURNING c.store_id, c.last_seq),"
       + " batch AS (UPDATE outbox_publication SET last_batch = last_batch + 1 WHERE EXISTS (SELECT 1 FROM pending)"
       + " RETURNING last_batch, pg_notify('" + PUBLISHED_CHANNEL + "', last_batch::text) AS notified),"
-      + " numbered AS (SELECT p.id, c.last_seq - s.n + row_number() OVER (PARTITION BY p.store_id ORDER BY p.id) AS seq"
-      + " FROM pending p JOIN per_store s ON s.store_id = p.store_id JOIN counters c ON c.store_id = p.store_id)"
-      + " UPDATE outbox_events o SET store_seq = numbered.seq, pub_batch = batch.last_batch FROM numbered, batch"
-      + " WHERE o.id = numbered.id"
-      + " RETURNING o.id, o.store_id, o.store_seq, o.type, o.invoice_id, o.payload::text AS payload, batch.last_batch";
+      + " numbered AS (SELECT p.id, p.store_id,"
+      + " c.last_seq - s.n + row_number() OVER (PARTITION BY p.store_id ORDER BY p.id) AS seq"
+      + " FROM pending p JOIN per_store s ON s.store_id = p.store_id JOIN counters c ON c.store_id = p.store_id),"
+      + " recorded AS (INSERT INTO outbox_numbers (event_id, store_id, store_seq, pub_batch)"
+      + " SELECT numbered.id, numbered.store_id, numbered.seq, batch.last_batch FROM numbered, batch)"
+      + " SELECT o.id, o.store_id, numbered.seq AS store_seq, o.type, o.invoice_id, o.payload::text AS payload,"
+      + " batch.last_batch FROM numbered JOIN outbox_events o ON o.id = numbered.id, batch";
 
   /** A committed numbering: its publication batch and its events (batch 0 and none when idle). */
   private record Numbered(long batch, List<PublishedEvent> events) {}

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 final class PublicationFeed {
   private static final Logger LOG = LoggerFactory.getLogger(PublicationFeed.class);
   static final String LAST = "SELECT last_batch FROM outbox_publication";
-  static final String READ = "SELECT id, store_id, store_seq, type, invoice_id, payload::text AS payload"
-      + " FROM outbox_events WHERE pub_batch > $1 AND pub_batch <= $2 ORDER BY pub_batch, id";
+  static final String READ = "SELECT o.id, o.store_id, n.store_seq, o.type, o.invoice_id, o.payload::text AS payload"
+      + " FROM outbox_numbers n JOIN outbox_events o ON o.id = n.event_id"
+      + " WHERE n.pub_batch > $1 AND n.pub_batch <= $2 ORDER BY n.pub_batch, n.event_id";
   /** Batches per read: at most this many times {@link EventDispatcher#BATCH} rows. */
   static final int BATCHES_PER_READ = 4;
 

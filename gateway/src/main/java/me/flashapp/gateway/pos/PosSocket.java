@@ -40,8 +40,9 @@ public final class PosSocket implements PosHub.Subscriber {
   static final long AUTH_TIMEOUT_MILLIS = 10_000;
   static final int REPLAY_PAGE = 500;
   static final int MAX_EARLY_MESSAGES = 16;
-  static final String REPLAY = "SELECT store_seq, payload::text AS payload FROM outbox_events"
-      + " WHERE store_id = $1 AND store_seq > $2 ORDER BY store_seq LIMIT " + REPLAY_PAGE;
+  static final String REPLAY = "SELECT n.store_seq, o.payload::text AS payload FROM outbox_numbers n"
+      + " JOIN outbox_events o ON o.id = n.event_id"
+      + " WHERE n.store_id = $1 AND n.store_seq > $2 ORDER BY n.store_seq LIMIT " + REPLAY_PAGE;
 
   /** Creates an invoice from a createInvoice body, as the HTTP API does; yields the invoice JSON. */
   public interface InvoiceCreator {

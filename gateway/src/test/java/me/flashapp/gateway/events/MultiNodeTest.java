@@ -94,13 +94,13 @@ class MultiNodeTest {
   /** The store's last seq once nothing is pending: (seq, type, invoiceId) rows from the outbox. */
   static List<String> published(String store) {
     return Eventually.get("all events of " + store + " numbered", () -> {
-      var pending = a.sql("SELECT count(*) AS n FROM outbox_events WHERE store_id = $1 AND store_seq IS NULL", store);
+      var pending = a.sql("SELECT count(*) AS n FROM outbox_unnumbered WHERE store_id = $1", store);
       if (pending.get(0).getLong("n") != 0) {
         return null;
       }
       List<String> out = new ArrayList<>();
-      for (JsonObject r : a.sql("SELECT store_seq, type, invoice_id FROM outbox_events WHERE store_id = $1"
-          + " ORDER BY store_seq", store)) {
+      for (JsonObject r : a.sql("SELECT n.store_seq, o.type, o.invoice_id FROM outbox_numbers n"
+          + " JOIN outbox_events o ON o.id = n.event_id WHERE n.store_id = $1 ORDER BY n.store_seq", store)) {
         out.add(r.getLong("store_seq") + " " + r.getString("type") + " " + r.getString("invoice_id"));
       }
       return out;
