@@ -3,7 +3,6 @@ package me.flashapp.gateway.card;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import me.flashapp.gateway.invoice.PaymentFact;
