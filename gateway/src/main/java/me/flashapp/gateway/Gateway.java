@@ -41,6 +41,7 @@ import me.flashapp.gateway.db.Database;
 import me.flashapp.gateway.devnet.BitcoindSimulator;
 import me.flashapp.gateway.invoice.InvoiceExpirer;
 import me.flashapp.gateway.invoice.InvoiceService;
+import me.flashapp.gateway.invoice.InvoiceWriter;
 import me.flashapp.gateway.invoice.PaymentMethods;
 import me.flashapp.gateway.lightning.Lightning;
 import me.flashapp.gateway.lightning.SettleLatency;
@@ -154,6 +155,11 @@ public final class Gateway {
     // tests start without Prometheus; the timers then still run, unexported
     MeterRegistry meters = registry != null ? registry
         : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    // group commit of new invoices: created / commits = the mean batch
+    io.micrometer.core.instrument.FunctionCounter.builder("gateway.invoice.group.commits", invoices.writer(),
+        InvoiceWriter::commits).description("transactions that created invoices (grouped)").register(meters);
+    io.micrometer.core.instrument.FunctionCounter.builder("gateway.invoice.group.invoices", invoices.writer(),
+        InvoiceWriter::invoicesWritten).description("invoices created through the group commit").register(meters);
     // Settlement events: outbox dispatcher, POS hub (WebSocket), webhooks, checkout status.
     var events = new EventsWiring(vertx, config, db, auth, invoicesHandler, links, clock, cardTaps, meters);
     var settleLatency = new SettleLatency(meters);

@@ -46,6 +46,11 @@ public final class Idempotency {
     this.clock = clock;
   }
 
+  /** Whether the request carries an Idempotency-Key (valid or not: {@link #run} judges it). */
+  public static boolean requested(RoutingContext ctx) {
+    return ctx.request().getHeader("Idempotency-Key") != null;
+  }
+
   /** Runs {@code work} in a transaction, guarded by the request's Idempotency-Key if it has one. */
   public Future<Reply> run(RoutingContext ctx, Function<SqlConnection, Future<Reply>> work) {
     return run(ctx, () -> Future.succeededFuture(null), (tx, nothing) -> work.apply(tx));

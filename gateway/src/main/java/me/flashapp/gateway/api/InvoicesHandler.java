@@ -56,6 +56,10 @@ public final class InvoicesHandler {
         throw ApiException.storeNotFound();
       }
       NewInvoice req = readNew(body, store);
+      if (!Idempotency.requested(ctx)) {
+        // committed together with the invoices created at the same time (group commit)
+        return invoices.create(store, req).map(inv -> Reply.ok(InvoiceJson.encode(inv, links.checkout(ctx, inv.id()))));
+      }
       // payment methods (address, node invoice) are prepared before the transaction, unless the
       // request is a retry whose Idempotency-Key already holds the answer
       return idempotency.run(ctx, () -> invoices.prepare(store, req), (tx, draft) -> invoices.insert(tx, draft)

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import me.flashapp.gateway.db.Ids;
 import me.flashapp.gateway.db.Transactions;
-import me.flashapp.gateway.events.EventType;
 import me.flashapp.gateway.events.InvoiceEvents;
 import me.flashapp.gateway.events.JsonWriter;
 import me.flashapp.gateway.events.Outbox;
@@ -36,6 +35,7 @@ public final class InvoiceService {
   private final RateProvider rates;
   private final Clock clock;
   private final PaymentMethods methods;
+  private final InvoiceWriter writer;
   private final List<SettledListener> settledListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
@@ -57,6 +57,7 @@ public final class InvoiceService {
     this.rates = rates;
     this.clock = clock;
     this.methods = methods;
+    this.writer = new InvoiceWriter(pool);
   }
 
   public PaymentMethods paymentMethods() {
@@ -87,16 +88,20 @@ public final class InvoiceService {
    * and its payment methods, sent together (pipelined: nothing waits for another's answer).
    */
   public Future<Invoice> insert(SqlConnection tx, Draft d) {
-    Invoice invoice = d.invoice();
-    Future<Void> row = InvoiceRepository.insertWithEvent(tx, invoice, EventType.InvoiceCreated,
-        InvoiceEvents.created(invoice.createdAt(), invoice.storeId(), invoice.id(), invoice.metadataJson()));
-    Future<Void> methodRows = PaymentMethods.writeAll(tx, invoice.id(), d.methods(), invoice.createdAt());
-    return Future.all(row, methodRows).map(invoice);
+    return InvoiceWriter.insertOne(tx, d);
   }
 
-  /** {@link #prepare} then {@link #insert} in a transaction of its own. */
+  /**
+   * {@link #prepare} then commit, grouped with the invoices created at the same time (see
+   * {@link InvoiceWriter}): for callers that need no other write in the invoice's transaction.
+   */
   public Future<Invoice> create(Store store, NewInvoice req) {
-    return prepare(store, req).compose(d -> Transactions.run(pool, tx -> insert(tx, d)));
+    return prepare(store, req).compose(writer::write);
+  }
+
+  /** The group commit behind {@link #create} (its counters are exported as metrics). */
+  public InvoiceWriter writer() {
+    return writer;
   }
 
   private Invoice price(Store store, NewInvoice req) {

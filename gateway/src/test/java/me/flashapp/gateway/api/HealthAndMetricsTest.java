@@ -109,6 +109,27 @@ class HealthAndMetricsTest {
     assertThat(r.body()).contains("vertx_http_server_requests").contains("jvm_memory_used_bytes");
   }
 
+  @Test
+  void invoiceCreationsAndTheirGroupedCommitsAreCounted() {
+    String store = http.post("/api/v1/stores", "{\"name\":\"counted\"}", ADMIN).json().getString("id");
+    double created = counter("gateway_invoice_group_invoices_total");
+    double commits = counter("gateway_invoice_group_commits_total");
+    for (int k = 0; k < 3; k++) {
+      assertThat(http.post("/api/v1/stores/" + store + "/invoices", "{\"amount\":\"21\",\"currency\":\"SATS\"}",
+          ADMIN).status()).isEqualTo(200);
+    }
+    // one after the other: nothing to group, one commit each
+    assertThat(counter("gateway_invoice_group_invoices_total")).isEqualTo(created + 3);
+    assertThat(counter("gateway_invoice_group_commits_total")).isEqualTo(commits + 3);
+  }
+
+  private double counter(String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? (\\S+)$")
+        .matcher(http.get("/metrics", null).body());
+    assertThat(m.find()).as(name).isTrue();
+    return Double.parseDouble(m.group(2));
+  }
+
   /** The gateway-internal Lightning figure of issue 4 (settle notification -> InvoiceSettled published). */
   @Test
   void aLightningSettlementIsTimedFromNotificationToPublication() {
