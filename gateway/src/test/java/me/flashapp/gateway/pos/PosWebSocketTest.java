@@ -102,6 +102,21 @@ class PosWebSocketTest {
   }
 
   @Test
+  void publishingNeverWritesToAnEventRowAgain() {
+    String s = gw.createStore("Written once");
+    try (var t = WsClient.terminal(port(), s, ADMIN, 0L)) {
+      t.next("subscribed");
+      insertEvents(s, 50);
+      assertThat(t.events(50)).extracting(e -> e.getLong("seq")).last().isEqualTo(50L);
+    }
+    // numbered and published: no row was updated or locked (xmax stays 0) and none has a second version
+    assertThat(gw.sql("SELECT count(*) AS n FROM outbox_events WHERE store_id = $1 AND xmax <> 0", s).get(0)
+        .getLong("n")).isZero();
+    assertThat(gw.sql("SELECT count(*) AS n FROM outbox_numbers WHERE store_id = $1", s).get(0).getLong("n"))
+        .isEqualTo(50);
+  }
+
+  @Test
   void eventsArePublishedWhileEveryRequestConnectionIsTaken() {
     String s = gw.createStore("Saturated");
     var pool = gw.gateway().database().pool();

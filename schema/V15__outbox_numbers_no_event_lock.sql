@@ -1,0 +1,13 @@
+-- Outbox rows are written once, for real.
+--
+-- V14 moved event numbers out of outbox_events so that an event row is never rewritten. But its
+-- foreign key outbox_numbers.event_id -> outbox_events(id) still touched every event row once
+-- more: the check locks the referenced row (SELECT ... FOR KEY SHARE), which writes the locker
+-- into the row's header, dirties its page again and logs a WAL record per event (sampled at 3,000
+-- invoices/s on PostgreSQL 15: the numbering pass wrote about 1.2 WAL records more per event, 7%
+-- of all WAL; docs/benchmarks.md, sixth session).
+--
+-- The reference is guaranteed by construction instead: outbox_numbers is written only by the
+-- numbering pass, from ids it takes off outbox_unnumbered, which only the AFTER INSERT trigger
+-- of outbox_events fills, in the event's own transaction; events are never deleted.
+ALTER TABLE outbox_numbers DROP CONSTRAINT outbox_numbers_event_id_fkey;
