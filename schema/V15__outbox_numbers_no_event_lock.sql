@@ -5,7 +5,7 @@
 -- more: the check locks the referenced row (SELECT ... FOR KEY SHARE), which writes the locker
 -- into the row's header, dirties its page again and logs a WAL record per event (sampled at 3,000
 -- invoices/s on PostgreSQL 15: the numbering pass wrote about 1.2 WAL records more per event, 7%
--- of all WAL; docs/benchmarks.md, sixth session).
+-- of all WAL records; docs/benchmarks.md, sixth session).
 --
 -- The reference is guaranteed by construction instead: outbox_numbers is written only by the
 -- numbering pass, from ids it takes off outbox_unnumbered, which only the AFTER INSERT trigger
