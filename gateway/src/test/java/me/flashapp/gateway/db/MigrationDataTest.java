@@ -122,6 +122,30 @@ class MigrationDataTest {
         + "), (" + id + ", '" + to + "', " + sats + ")");
   }
 
+  /** V16: ANALYZE builds no statistics for stored JSON documents, and still does for the columns queries use. */
+  @Test
+  void analyzeSkipsTheJsonDocumentsAndKeepsTheSearchedColumns() throws Exception {
+    DatabaseUrls.Parts db = DatabaseUrls.parse(TestDatabases.newDatabaseUrl());
+    flyway(db, null).migrate();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      store(c);
+      exec(c, "INSERT INTO invoices (id, store_id, type, amount, currency, rate, due_sats, status, additional_status,"
+          + " metadata, checkout, speed_policy, payment_tolerance, created_at, expires_at, monitoring_expires_at)"
+          + " SELECT 'i' || g, 'S', 'Standard', 1000, 'SATS', 100000000, 1000, 'New', 'None',"
+          + " jsonb_build_object('orderId', 'o' || g), '{\"speedPolicy\":\"HighSpeed\"}', 'HighSpeed', 0, now(), now(),"
+          + " now() FROM generate_series(1, 200) g");
+      exec(c, "INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at)"
+          + " SELECT 'S', 'InvoiceCreated', 'i' || g, jsonb_build_object('invoiceId', 'i' || g), now()"
+          + " FROM generate_series(1, 200) g");
+      exec(c, "ANALYZE invoices, outbox_events");
+      assertThat(rows(c, "SELECT tablename || '.' || attname FROM pg_stats WHERE schemaname = 'public'"
+          + " AND tablename IN ('invoices', 'outbox_events') AND attname IN"
+          + " ('metadata', 'checkout', 'payload', 'order_id', 'store_id', 'invoice_id') ORDER BY 1"))
+          .containsExactly("invoices.order_id", "invoices.store_id", "outbox_events.invoice_id",
+              "outbox_events.store_id");
+    }
+  }
+
   private static void exec(Connection c, String sql) throws Exception {
     try (var st = c.createStatement()) {
       st.execute(sql);
