@@ -27,9 +27,10 @@ import me.flashapp.gateway.events.Outbox;
  * triggers, the foreign-key locks on the store row, which concurrent single-invoice transactions
  * turn into multixacts) are then paid once per batch instead of once per invoice.
  *
- * <p>Invoices are independent: if a batch fails, each of its drafts is retried alone, so one bad
- * draft (a store retired meanwhile) fails only its own request. The retry cannot duplicate
- * anything: a draft's invoice id is fixed before the first attempt and is the primary key.
+ * <p>Invoices are independent: if a batch fails, each of its drafts is retried alone, so a draft
+ * the database refuses (a constraint it breaks) fails only its own request. The retry cannot
+ * duplicate anything: a draft's invoice id is fixed before the first attempt and is the primary
+ * key (a batch whose commit was answered by a dropped connection fails its retries on that key).
  */
 public final class InvoiceWriter {
   static final int DEFAULT_MAX_BATCH = 64;
