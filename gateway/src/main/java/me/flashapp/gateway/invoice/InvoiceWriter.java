@@ -78,7 +78,7 @@ public final class InvoiceWriter {
   /** Stores a prepared invoice (with its event and payment methods) and commits it. */
   public Future<Invoice> write(InvoiceService.Draft draft) {
     if (!Context.isOnEventLoopThread()) {
-      return Transactions.run(pool, tx -> insertOne(tx, draft)).onSuccess(inv -> count(1));
+      return alone(draft);
     }
     return lanes.get().submit(draft);
   }
@@ -129,12 +129,7 @@ public final class InvoiceWriter {
   private Future<Void> commit(List<Pending> batch) {
     if (batch.size() == 1) {
       Pending p = batch.get(0);
-      return Transactions.run(pool, tx -> insertOne(tx, p.draft())).andThen(ar -> {
-        if (ar.succeeded()) {
-          count(1);
-        }
-        p.promise().handle(ar);
-      }).mapEmpty();
+      return alone(p.draft()).andThen(p.promise()::handle).mapEmpty();
     }
     return Transactions.run(pool, tx -> insertMany(tx, batch)).transform(ar -> {
       if (ar.succeeded()) {
@@ -146,18 +141,17 @@ public final class InvoiceWriter {
       }
       // something in the batch failed and nothing of it committed: each draft on its own, so a
       // request fails only for its own reason (and with its own error)
-      List<Future<Invoice>> alone = new ArrayList<>(batch.size());
+      List<Future<Invoice>> retries = new ArrayList<>(batch.size());
       for (Pending p : batch) {
-        alone.add(Transactions.run(pool, tx -> insertOne(tx, p.draft()))
-            .andThen(one -> {
-              if (one.succeeded()) {
-                count(1);
-              }
-              p.promise().handle(one);
-            }));
+        retries.add(alone(p.draft()).andThen(p.promise()::handle));
       }
-      return Future.join(alone).transform(done -> Future.succeededFuture());
+      return Future.join(retries).transform(done -> Future.succeededFuture());
     });
+  }
+
+  /** One draft in a transaction of its own. */
+  private Future<Invoice> alone(InvoiceService.Draft draft) {
+    return Transactions.run(pool, tx -> insertOne(tx, draft)).onSuccess(inv -> count(1));
   }
 
   static Future<Invoice> insertOne(SqlConnection tx, InvoiceService.Draft d) {
