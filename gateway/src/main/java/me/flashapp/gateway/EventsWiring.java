@@ -34,7 +34,7 @@ public final class EventsWiring {
   static final long POLL_MILLIS = 5_000;
   private final Vertx vertx;
   private final EventDispatcher dispatcher;
-  private final PosHub hub = new PosHub();
+  private final PosHub hub;
   private final PosSocket.Deps posDeps;
   private final Links links;
   private final WebhookSender webhooks;
@@ -46,6 +46,7 @@ public final class EventsWiring {
     this.vertx = vertx;
     Pool pool = db.pool();
     this.links = links;
+    this.hub = new PosHub(meters);
     this.dispatcher = new EventDispatcher(vertx, db.publisherPool(), db.parts(), POLL_MILLIS);
     this.posDeps = new PosSocket.Deps(hub, auth, pool, invoices::create, config.posMaxQueue(), config.posPingMillis(),
         cardTaps == null ? null : new PosCardPayments(cardTaps, meters));

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import me.flashapp.gateway.config.DatabaseUrls;
@@ -94,6 +95,10 @@ public final class EventDispatcher {
   private PgSubscriber subscriber;
   private long timer = -1;
   private Runnable localWake;
+  /** nanoTime of the first wake-up since the last pass began (0: none): see {@link PublishedEvent#committedNanos}. */
+  private final AtomicLong firstWake = new AtomicLong();
+  /** The stamp of a pass that left a backlog (a full batch), kept by the passes that follow it; 0: none. */
+  private long backlogSince;
   private Passes passes;
   private final PublicationFeed feed;
 
@@ -181,6 +186,7 @@ public final class EventDispatcher {
 
   /** Asks for a pass; passes never overlap, and a wake-up during a pass causes one more. */
   public void wake() {
+    firstWake.compareAndSet(0, System.nanoTime());
     if (passes != null) {
       passes.request();
     }
@@ -188,12 +194,20 @@ public final class EventDispatcher {
 
   /** Numbers what is pending, then hands it to the feed; true when a full batch suggests more. */
   private Future<Boolean> pass() {
-    return Transactions.run(pool, this::assign).map(numbered -> {
+    // Wake-ups from now on may be for commits this pass does not see: they stamp the next one.
+    long woken = firstWake.getAndSet(0);
+    long committedNanos = backlogSince != 0 ? backlogSince : woken != 0 ? woken : System.nanoTime();
+    return Transactions.run(pool, tx -> assign(tx, committedNanos)).map(numbered -> {
       if (!numbered.events().isEmpty()) {
         feed.numbered(numbered.batch(), numbered.events());
       }
-      return numbered.events().size() == BATCH;
-    }).onFailure(err -> LOG.warn("event dispatch failed, will retry: {}", err.toString()));
+      boolean more = numbered.events().size() == BATCH;
+      backlogSince = more ? committedNanos : 0;
+      return more;
+    }).onFailure(err -> {
+      backlogSince = committedNanos; // still pending: the retry keeps their stamp
+      LOG.warn("event dispatch failed, will retry: {}", err.toString());
+    });
   }
 
   private void notifyListeners(List<PublishedEvent> events) {
@@ -206,7 +220,7 @@ public final class EventDispatcher {
     }
   }
 
-  private Future<Numbered> assign(SqlConnection tx) {
+  private Future<Numbered> assign(SqlConnection tx, long committedNanos) {
     // The lock is its own statement: a statement's snapshot is taken before it starts, so a
     // numbering that waited for another node's must not read what it saw before the wait.
     return tx.preparedQuery(LOCK).execute(Tuple.of(LOCK_KEY))
@@ -220,7 +234,7 @@ public final class EventDispatcher {
           for (Row r : rows) {
             batch = r.getLong("last_batch");
             out.add(new PublishedEvent(r.getLong("id"), r.getString("store_id"), r.getLong("store_seq"),
-                r.getString("type"), r.getString("invoice_id"), r.getString("payload")));
+                r.getString("type"), r.getString("invoice_id"), r.getString("payload"), committedNanos));
           }
           out.sort(BY_ID); // per store, id order is seq order
           long numbered = batch;

@@ -6,12 +6,22 @@ package me.flashapp.gateway.events;
  *
  * @param payload the event payload (Greenfield webhook shape without the per-delivery fields)
  * @param frame the POS WebSocket frame, built once here and shared by every subscriber
+ * @param committedNanos {@link System#nanoTime()} when this node learned that the event's
+ *     transaction committed: for its own commits the earliest commit its numbering pass covers
+ *     (so never later than the event's own commit), for other nodes' events the moment they were
+ *     read. The POS hub times the push from it ({@code gateway_pos_push_seconds})
  */
 public record PublishedEvent(long id, String storeId, long seq, String type, String invoiceId, String payload,
-                             String frame) {
+                             String frame, long committedNanos) {
 
+  /** An event known to be committed now. */
   public PublishedEvent(long id, String storeId, long seq, String type, String invoiceId, String payload) {
-    this(id, storeId, seq, type, invoiceId, payload, frame(seq, payload));
+    this(id, storeId, seq, type, invoiceId, payload, System.nanoTime());
+  }
+
+  public PublishedEvent(long id, String storeId, long seq, String type, String invoiceId, String payload,
+                        long committedNanos) {
+    this(id, storeId, seq, type, invoiceId, payload, frame(seq, payload), committedNanos);
   }
 
   /** {@code {"type":"event","seq":N,"event":{...}}}: the payload is spliced in verbatim. */

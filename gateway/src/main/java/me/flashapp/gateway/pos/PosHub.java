@@ -1,5 +1,8 @@
 package me.flashapp.gateway.pos;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
@@ -7,12 +10,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import me.flashapp.gateway.events.PublishedEvent;
 
 /**
  * This node's fan-out of published events to WebSockets (POS terminals by store, checkout pages by
  * invoice).
+ *
+ * <p>Timed as {@code gateway_pos_push_seconds}: from the event's commit
+ * ({@link PublishedEvent#committedNanos}) to its frame handed to the socket of every terminal of
+ * its store on one event loop (one sample per event and event loop that has such terminals; a
+ * terminal still replaying its backlog buffers the event instead and is not waited for).
  *
  * <p>Sockets live on the event loops of the several HTTP verticle instances. Each context gets its
  * own registry, touched only on that context, so there are no locks on the hot path: publishing a
@@ -29,14 +38,20 @@ public final class PosHub implements Consumer<List<PublishedEvent>> {
   private static final class Local {
     final Context context;
     final Map<String, List<Subscriber>> byKey = new HashMap<>();
+    final Timer push;
 
-    Local(Context context) {
+    Local(Context context, Timer push) {
       this.context = context;
+      this.push = push;
     }
 
     void deliver(List<PublishedEvent> events) {
       for (PublishedEvent e : events) {
-        notify(byKey.get(storeKey(e.storeId())), e);
+        List<Subscriber> terminals = byKey.get(storeKey(e.storeId()));
+        if (terminals != null) {
+          notify(terminals, e);
+          push.record(System.nanoTime() - e.committedNanos(), TimeUnit.NANOSECONDS);
+        }
         if (e.invoiceId() != null) {
           notify(byKey.get(invoiceKey(e.invoiceId())), e);
         }
@@ -55,6 +70,19 @@ public final class PosHub implements Consumer<List<PublishedEvent>> {
   }
 
   private final ConcurrentHashMap<Context, Local> locals = new ConcurrentHashMap<>();
+  private final Timer push;
+
+  /** A hub whose push times go nowhere (tests). */
+  public PosHub() {
+    this(new SimpleMeterRegistry());
+  }
+
+  public PosHub(MeterRegistry meters) {
+    this.push = Timer.builder("gateway.pos.push")
+        .description("event committed -> its frame handed to every terminal of its store (per event loop)")
+        .publishPercentiles(0.5, 0.9, 0.99, 0.999)
+        .register(meters);
+  }
 
   static String storeKey(String storeId) {
     return "s:" + storeId;
@@ -78,7 +106,7 @@ public final class PosHub implements Consumer<List<PublishedEvent>> {
     // context; keyed by those, the registry would gain an entry per connection, forever. Key by the
     // event loop's own context: one registry, and one delivery task per batch, per event loop.
     Context root = context instanceof ContextInternal ci ? ci.unwrap() : context;
-    Local local = locals.computeIfAbsent(root, Local::new);
+    Local local = locals.computeIfAbsent(root, c -> new Local(c, push));
     local.byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
     return () -> {
       List<Subscriber> list = local.byKey.get(key);

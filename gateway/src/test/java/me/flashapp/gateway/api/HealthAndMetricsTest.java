@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.util.Map;
 import me.flashapp.gateway.Gateway;
 import me.flashapp.gateway.config.GatewayConfig;
+import me.flashapp.gateway.testing.Eventually;
 import me.flashapp.gateway.testing.Http;
 import me.flashapp.gateway.testing.TestDatabases;
 import me.flashapp.gateway.testing.TestGateway;
+import me.flashapp.gateway.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +130,28 @@ class HealthAndMetricsTest {
         .matcher(http.get("/metrics", null).body());
     assertThat(m.find()).as(name).isTrue();
     return Double.parseDouble(m.group(2));
+  }
+
+  /** The gateway-internal push figure of issue 5 (event committed -> frame handed to the store's terminals). */
+  @Test
+  void aPushToTerminalsIsTimedOncePerEvent() {
+    String store = http.post("/api/v1/stores", "{\"name\":\"pushed\"}", ADMIN).json().getString("id");
+    String noTerminal = http.post("/api/v1/stores", "{\"name\":\"unwatched\"}", ADMIN).json().getString("id");
+    double before = counter("gateway_pos_push_seconds_count");
+    try (var t1 = WsClient.terminal(gateway.httpPort(), store, ADMIN, null);
+         var t2 = WsClient.terminal(gateway.httpPort(), store, ADMIN, null)) {
+      String body = "{\"amount\":\"21\",\"currency\":\"SATS\"}";
+      String unwatched = http.post("/api/v1/stores/" + noTerminal + "/invoices", body, ADMIN).json().getString("id");
+      String invoice = http.post("/api/v1/stores/" + store + "/invoices", body, ADMIN).json().getString("id");
+      assertThat(t1.next("event").getJsonObject("event").getString("invoiceId")).isEqualTo(invoice);
+      assertThat(t2.next("event").getJsonObject("event").getString("invoiceId")).isEqualTo(invoice);
+      assertThat(unwatched).isNotEqualTo(invoice);
+      // one event, one event loop (httpInstances 1), two terminals: one sample; the unwatched store's none
+      Eventually.until("push timed",
+          () -> counter("gateway_pos_push_seconds_count") == before + 1);
+    }
+    assertThat(http.get("/metrics", null).body())
+        .containsPattern("gateway_pos_push_seconds\\{[^}]*quantile=\"0.99\"");
   }
 
   /** The gateway-internal Lightning figure of issue 4 (settle notification -> InvoiceSettled published). */

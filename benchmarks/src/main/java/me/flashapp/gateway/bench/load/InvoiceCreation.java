@@ -4,11 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Operation {@code invoice-create}: {@code POST /api/v1/stores/{id}/invoices} at a constant rate,
- * latency from each request's intended start to its full response.
+ * Operation {@code invoice-create}: {@code POST /api/v1/stores/{id}/invoices} at a constant rate
+ * (to each store in turn), latency from each request's intended start to its full response.
  */
 final class InvoiceCreation {
   private static final Buffer BODY =
@@ -16,13 +17,15 @@ final class InvoiceCreation {
 
   final OpStats stats = new OpStats("invoice-create", true);
   private final GatewayApi api;
-  private final String path;
+  private final List<String> paths;
+  private int next;
   private final AtomicLong launched = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
 
-  InvoiceCreation(GatewayApi api, String storeId) {
+  /** Invoices go to {@code storeIds} in turn. */
+  InvoiceCreation(GatewayApi api, List<String> storeIds) {
     this.api = api;
-    this.path = "/api/v1/stores/" + storeId + "/invoices";
+    this.paths = storeIds.stream().map(id -> "/api/v1/stores/" + id + "/invoices").toList();
   }
 
   /** Schedules creations at {@code rate}; only those intended in [measureFrom, until) are counted. */
@@ -32,6 +35,8 @@ final class InvoiceCreation {
       if (measured) {
         launched.incrementAndGet();
       }
+      String path = paths.get(next);
+      next = (next + 1) % paths.size(); // the schedule fires on one timer's context
       api.send(HttpMethod.POST, path, BODY).onComplete(ar -> {
         if (!measured) {
           return;

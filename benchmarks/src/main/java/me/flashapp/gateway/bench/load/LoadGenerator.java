@@ -51,26 +51,28 @@ public final class LoadGenerator implements AutoCloseable {
   /** Runs the whole thing on the calling thread; returns the number of errors (capped at int). */
   int run(PrintStream out) throws Exception {
     JsonObject ceilings = ceilings(out);
-    String store = o.store() != null ? o.store()
-        : await(api.post("/api/v1/stores", new JsonObject().put("name", "load-test"))).getString("id");
+    List<String> stores = o.store() != null ? List.of(o.store()) : createStores(o.stores(), out);
+    String store = stores.get(0);
     List<OpStats> ops = new ArrayList<>();
     Settlements settlements = new Settlements();
     Terminals terminals = null;
     if (o.terminals() > 0) {
       terminals = new Terminals(vertx, api, o.key(), o.terminals(), settlements);
       out.printf("opening %d terminals at %.0f/s%n", o.terminals(), o.connectRate());
-      terminals.connectAll(store, o.terminals(), o.connectRate(), 30 * SECOND);
-      out.printf("%d of %d terminals subscribed%n", terminals.subscribed(), o.terminals());
+      terminals.connectAll(stores, o.terminals(), o.connectRate(), 30 * SECOND);
+      out.printf("%d of %d terminals subscribed (%d stores)%n", terminals.subscribed(), o.terminals(), stores.size());
       ops.add(terminals.connect);
       ops.add(terminals.events);
     }
     boolean card = o.paymentKind() == Payments.Kind.CARD;
-    InvoiceCreation invoices = o.rate() > 0 ? new InvoiceCreation(api, store) : null;
-    Payments payments = o.payments() > 0 && !card ? new Payments(api, settlements, o.paymentKind(), store) : null;
+    InvoiceCreation invoices = o.rate() > 0 ? new InvoiceCreation(api, stores) : null;
+    Payments payments = o.payments() > 0 && !card ? new Payments(api, settlements, o.paymentKind(), stores) : null;
     CardPayments taps = o.payments() > 0 && card
         ? CardPayments.setUp(vertx, api, o, store, settlements, terminals != null, out) : null;
     if (o.noMethods()) {
-      disableMethods(store, out); // after the cards' top-ups, which are paid over BTC-LN
+      for (String s : stores) {
+        disableMethods(s, out); // after the cards' top-ups, which are paid over BTC-LN
+      }
     }
     if (invoices != null) {
       ops.add(0, invoices.stats);
@@ -131,8 +133,27 @@ public final class LoadGenerator implements AutoCloseable {
       extra.put("terminal-events", new JsonObject().put("terminals", o.terminals())
           .put("subscribed", t.connect.ok()).put("receivedTotal", t.received()));
     }
-    JsonObject summary = Report.write(o, store, ops, ceilings, extra, out);
+    JsonObject summary = Report.write(o, stores, ops, ceilings, extra, out);
     return (int) Math.min(summary.getLong("errors"), Integer.MAX_VALUE);
+  }
+
+  /** {@code --stores}: one new store, or {@code count} of them, created a few at a time. */
+  private List<String> createStores(int count, PrintStream out) throws Exception {
+    List<String> ids = new ArrayList<>(count);
+    for (int from = 0; from < count; from += 16) {
+      List<Future<JsonObject>> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(count, from + 16); i++) {
+        String name = count == 1 ? "load-test" : "load-test-" + (i + 1);
+        batch.add(api.post("/api/v1/stores", new JsonObject().put("name", name)));
+      }
+      for (JsonObject created : await(Future.all(batch)).<JsonObject>list()) {
+        ids.add(created.getString("id"));
+      }
+    }
+    if (count > 1) {
+      out.printf("%d stores created%n", count);
+    }
+    return ids;
   }
 
   /** {@code --methods none}: disables every payment method the store came with. */

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 record LoadOptions(String url, String key, String store, double rate, int terminals, double connectRate,
                    double payments, Payments.Kind paymentKind, int durationSeconds, int warmupSeconds,
                    int drainSeconds, int connections, Path out, boolean smoke, boolean ceiling, String database,
-                   boolean noMethods, double warmupRate) {
+                   boolean noMethods, double warmupRate, int stores) {
 
   static final String USAGE = """
       Flash Gateway load generator: drives a running gateway open-loop (constant arrival rates,
@@ -17,7 +17,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
 
       Operations (any combination; each has its own figures):
         --rate R             invoice creations per second over HTTP; 0 = none  (default 500)
-        --terminals N        POS terminals on the store's WebSocket, each subscribed since 0; every
+        --terminals N        POS terminals on the stores' WebSockets, each subscribed since 0; every
                              event is counted and a seq gap or duplicate is an error  (default 0)
         --connect-rate C     terminals opened per second before the run starts     (default 500)
         --payments P         payments per second (the gateway must run in dev mode); ln, chain and
@@ -44,6 +44,12 @@ record LoadOptions(String url, String key, String store, double rate, int termin
         --key KEY            API key (required). Invoices and terminals need store permissions;
                              --payments needs an unrestricted key (the dev endpoints)
         --store ID           store to drive (default: a new store "load-test")
+        --stores S           drive S new stores ("load-test-1".."load-test-S") as S shops would:
+                             terminal i watches store i mod S, invoices and payments go to the
+                             stores in turn, so each event reaches only its store's terminals
+                             (e.g. --terminals 5000 --stores 1000: five terminals a shop). Not with
+                             --store, nor with --payment-kind card (cards and their readers belong
+                             to one store)                                       (default 1)
         --duration S         measured seconds                           (default 30)
         --warmup S           seconds of load before measuring             (default 10)
         --warmup-rate F      the warmup runs at F times the rates (0 < F <= 1; default 1): a fresh
@@ -95,6 +101,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
     boolean ceiling = false;
     String database = null;
     String methods = "default";
+    int stores = 1;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -123,6 +130,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
           case "--ceiling" -> ceiling = true;
           case "--database" -> database = args[++i];
           case "--methods" -> methods = args[++i];
+          case "--stores" -> stores = Integer.parseInt(args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
         }
       } catch (NumberFormatException e) {
@@ -136,6 +144,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       rate = Math.min(rate, 50);
       payments = Math.min(payments, 10);
       terminals = Math.min(terminals, 10);
+      stores = Math.min(stores, 3);
       duration = 3;
       warmup = 1;
     }
@@ -153,6 +162,16 @@ record LoadOptions(String url, String key, String store, double rate, int termin
     if (!methods.equals("none") && !methods.equals("default")) {
       throw new IllegalArgumentException("--methods must be none or default (got " + methods + ")");
     }
+    if (stores < 1) {
+      throw new IllegalArgumentException("--stores must be at least 1 (got " + stores + ")");
+    }
+    if (stores > 1 && store != null) {
+      throw new IllegalArgumentException("--stores creates its own stores: not with --store");
+    }
+    if (stores > 1 && kind == Payments.Kind.CARD && payments > 0) {
+      throw new IllegalArgumentException("--stores cannot take --payment-kind card: cards and their readers belong"
+          + " to one store");
+    }
     boolean noMethods = methods.equals("none");
     if (noMethods && payments > 0 && kind != Payments.Kind.CARD) {
       throw new IllegalArgumentException("--methods none cannot take --payments " + kind.name().toLowerCase()
@@ -162,6 +181,6 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       throw new IllegalArgumentException("--methods applies to the store the generator creates, not to --store");
     }
     return new LoadOptions(url, key, store, rate, terminals, connectRate, payments, kind, duration, warmup, drain,
-        connections, out, smoke, ceiling, database, noMethods, warmupRate);
+        connections, out, smoke, ceiling, database, noMethods, warmupRate, stores);
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,16 +47,17 @@ final class Payments {
   private final GatewayApi api;
   private final Settlements settlements;
   private final Kind kind;
-  private final String storeId;
+  private final List<String> storeIds;
   private final AtomicLong launched = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
   private long sequence;
 
-  Payments(GatewayApi api, Settlements settlements, Kind kind, String storeId) {
+  /** Payments go to {@code storeIds} in turn. */
+  Payments(GatewayApi api, Settlements settlements, Kind kind, List<String> storeIds) {
     this.api = api;
     this.settlements = settlements;
     this.kind = kind;
-    this.storeId = storeId;
+    this.storeIds = storeIds;
   }
 
   /** Injections intended in [from + lead, until); those intended at or after {@code measureFrom} count. */
@@ -66,12 +68,14 @@ final class Payments {
     Future<Void> paying = OpenLoop.run(vertx, rate * warmupRate, rate, from, measureFrom - LEAD_NANOS,
         until - LEAD_NANOS, fire -> {
       long injectAt = fire + LEAD_NANOS;
-      boolean chain = kind == Kind.CHAIN || (kind == Kind.MIXED && (sequence++ & 1) == 1);
+      long n = sequence++; // the schedule fires on one timer's context
+      boolean chain = kind == Kind.CHAIN || (kind == Kind.MIXED && (n & 1) == 1);
+      String storeId = storeIds.get((int) (n % storeIds.size()));
       boolean measured = injectAt >= measureFrom;
       if (measured) {
         launched.incrementAndGet();
       }
-      prepareAndInject(vertx, fire, injectAt, chain, measured).onComplete(ar -> {
+      prepareAndInject(vertx, storeId, fire, injectAt, chain, measured).onComplete(ar -> {
         if (measured) {
           finished.incrementAndGet();
         }
@@ -80,7 +84,8 @@ final class Payments {
     return Future.join(mining, paying).mapEmpty();
   }
 
-  private Future<Void> prepareAndInject(Vertx vertx, long fire, long injectAt, boolean chain, boolean measured) {
+  private Future<Void> prepareAndInject(Vertx vertx, String storeId, long fire, long injectAt, boolean chain,
+                                        boolean measured) {
     String methodId = chain ? "BTC-CHAIN" : "BTC-LN";
     String invoices = "/api/v1/stores/" + storeId + "/invoices";
     Future<JsonObject[]> prepared = api.post(invoices, new JsonObject().put("amount", AMOUNT_SATS).put("currency", "SATS"))

@@ -17,7 +17,7 @@ final class Report {
   private Report() {}
 
   /** Writes every file and prints the per-operation lines; returns the summary. */
-  static JsonObject write(LoadOptions o, String store, List<OpStats> ops, JsonObject ceilings, JsonObject extra,
+  static JsonObject write(LoadOptions o, List<String> stores, List<OpStats> ops, JsonObject ceilings, JsonObject extra,
       PrintStream out)
       throws IOException {
     Files.createDirectories(o.out());
@@ -39,14 +39,15 @@ final class Report {
     JsonObject summary = new JsonObject()
         .put("finishedAt", Instant.now().toString())
         .put("url", o.url())
-        .put("store", store)
+        .put("store", stores.get(0))
+        .put("stores", stores.size())
         .put("durationSeconds", o.durationSeconds())
         .put("warmupSeconds", o.warmupSeconds())
         .put("warmupRate", o.warmupRate())
         .put("options", new JsonObject().put("rate", o.rate()).put("terminals", o.terminals())
             .put("payments", o.payments()).put("paymentKind", o.paymentKind().name().toLowerCase())
             .put("methods", o.noMethods() ? "none" : "default")
-            .put("connections", o.connections()).put("smoke", o.smoke()))
+            .put("stores", o.stores()).put("connections", o.connections()).put("smoke", o.smoke()))
         .put("ceilings", ceilings)
         .put("errors", errors)
         .put("operations", operations);

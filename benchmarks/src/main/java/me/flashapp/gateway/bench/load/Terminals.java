@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * N POS terminals on the store's WebSocket (docs/pos-websocket.md), each subscribed with
+ * N POS terminals on the stores' WebSockets (docs/pos-websocket.md), each subscribed with
  * {@code since: 0}. Operation {@code terminal-connect}: from a terminal's intended connect time to
  * its {@code subscribed} frame. Operation {@code terminal-events}: events received while measuring;
  * its errors are protocol violations (a {@code seq} gap or duplicate, an error frame, a close the
@@ -47,11 +47,10 @@ final class Terminals {
 
   /**
    * Opens {@code count} terminals at {@code perSecond} (open loop, from this thread so Vert.x spreads
-   * the sockets over its event loops) and waits until each is subscribed or failed, at most
-   * {@code timeoutNanos} after the last one was started.
+   * the sockets over its event loops), terminal i on store i mod the number of stores, and waits
+   * until each is subscribed or failed, at most {@code timeoutNanos} after the last one was started.
    */
-  void connectAll(String storeId, int count, double perSecond, long timeoutNanos) {
-    String uri = "/api/v1/stores/" + storeId + "/ws";
+  void connectAll(List<String> storeIds, int count, double perSecond, long timeoutNanos) {
     long start = System.nanoTime();
     double interval = 1_000_000_000.0 / perSecond;
     for (int i = 0; i < count; i++) {
@@ -60,7 +59,7 @@ final class Terminals {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      open(uri, intended);
+      open("/api/v1/stores/" + storeIds.get(i % storeIds.size()) + "/ws", intended);
     }
     long deadline = System.nanoTime() + timeoutNanos;
     while (settled.get() < count && System.nanoTime() < deadline) {

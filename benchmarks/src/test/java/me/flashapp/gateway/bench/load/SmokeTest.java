@@ -98,6 +98,33 @@ class SmokeTest {
   }
 
   @Test
+  void storesSpreadTerminalsAndPaymentsSoEachEventReachesOnlyItsStoresTerminals() throws Exception {
+    Path out = Files.createTempDirectory("smoke-load");
+    JsonObject summary = runGenerator(out, "--smoke", "--rate", "9", "--terminals", "6", "--stores", "3",
+        "--payments", "6", "--payment-kind", "ln");
+    assertThat(summary.getInteger("stores")).isEqualTo(3);
+    JsonObject ops = summary.getJsonObject("operations");
+    assertThat(ops.getJsonObject("terminal-connect").getLong("ok")).isEqualTo(6L);
+    assertThat(ops.getJsonObject("invoice-create").getLong("ok")).isEqualTo(27L);
+    long injected = ops.getJsonObject("payment-inject").getLong("ok");
+    assertThat(injected).isPositive();
+    assertThat(ops.getJsonObject("settlement").getLong("ok")).isEqualTo(injected);
+    // two terminals a store: each settlement reaches its own store's two, not all six
+    assertThat(ops.getJsonObject("settlement-fanout").getLong("ok")).isEqualTo(2 * injected);
+    assertThat(ops.getJsonObject("terminal-events").getLong("errors")).isZero();
+    // invoices went to the three stores in turn
+    GatewayApi api = new GatewayApi(vertx, "http://localhost:" + gw.httpPort(), KEY, 1);
+    try {
+      JsonArray stores = await(api.getArray("/api/v1/stores"));
+      long loadStores = stores.stream().map(o -> ((JsonObject) o).getString("name"))
+          .filter(n -> n.matches("load-test-[123]")).count();
+      assertThat(loadStores).isGreaterThanOrEqualTo(3);
+    } finally {
+      await(api.close());
+    }
+  }
+
+  @Test
   void cardTapsPayOverPosSocketsAndTerminalsSeeTheInvoicesSettle() throws Exception {
     Path out = Files.createTempDirectory("smoke-load");
     // --methods none: the cards are funded over BTC-LN first, then the taps pay invoices without methods
@@ -160,7 +187,7 @@ class SmokeTest {
     assertThat(LoadOptions.parse(new String[] {"--help"})).isNull();
     for (String option : new String[] {"--url", "--key", "--store", "--rate", "--terminals", "--connect-rate",
         "--payments", "--payment-kind", "--duration", "--warmup", "--drain", "--connections", "--out", "--smoke",
-        "--ceiling", "--database", "--methods", "--warmup-rate", "--help"}) {
+        "--ceiling", "--database", "--methods", "--warmup-rate", "--stores", "--help"}) {
       assertThat(LoadOptions.USAGE).contains(option);
     }
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--payments", "5"}))
@@ -180,6 +207,14 @@ class SmokeTest {
         .hasMessageContaining("--warmup-rate");
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--warmup-rate", "1.5"}))
         .hasMessageContaining("--warmup-rate");
+    assertThat(LoadOptions.parse(new String[] {"--key", "k"}).stores()).isEqualTo(1);
+    assertThat(LoadOptions.parse(new String[] {"--key", "k", "--stores", "1000"}).stores()).isEqualTo(1000);
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--stores", "0"}))
+        .hasMessageContaining("--stores");
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--stores", "2", "--store", "s"}))
+        .hasMessageContaining("--store");
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--stores", "2", "--payments", "5",
+        "--payment-kind", "card"})).hasMessageContaining("card");
     // card taps need no terminal: their result frame is the measurement
     assertThat(LoadOptions.parse(new String[] {"--key", "k", "--payments", "5", "--payment-kind", "card"}).payments())
         .isEqualTo(5);
