@@ -38,6 +38,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setServerConfig("synchronous_commit", durable ? "on" : "off")
         .setServerConfig("fsync", durable ? "on" : "off")
         .setServerConfig("max_connections", "200")
+        // The gateway's load is many small durable commits into a few growing tables. With the
+        // defaults (128 MB of buffers, checkpoints at 1 GB of WAL or 5 min) backends evicted dirty
+        // pages themselves and checkpoints came every few minutes under load, each a burst of
+        // writes beside the commits' WAL flushes (docs/benchmarks.md, seventh session).
+        .setServerConfig("shared_buffers", "256MB")
+        .setServerConfig("wal_buffers", "16MB")
+        .setServerConfig("max_wal_size", "4GB")
+        .setServerConfig("min_wal_size", "256MB")
+        .setServerConfig("checkpoint_timeout", "15min")
         .start();
     LOG.info("embedded PostgreSQL listening on 127.0.0.1:{} with data in {}", pg.getPort(), dir);
     return new EmbeddedPostgresServer(pg);
