@@ -60,7 +60,8 @@ public final class LoadGenerator implements AutoCloseable {
       terminals = new Terminals(vertx, api, o.key(), o.terminals(), settlements);
       out.printf("opening %d terminals at %.0f/s%n", o.terminals(), o.connectRate());
       terminals.connectAll(stores, o.terminals(), o.connectRate(), 30 * SECOND);
-      out.printf("%d of %d terminals subscribed (%d stores)%n", terminals.subscribed(), o.terminals(), stores.size());
+      out.printf("%d of %d terminals subscribed (%d stores)%n", terminals.subscribed(), o.terminals(),
+          stores.size());
       ops.add(terminals.connect);
       ops.add(terminals.events);
     }

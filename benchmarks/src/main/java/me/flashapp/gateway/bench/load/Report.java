@@ -17,9 +17,8 @@ final class Report {
   private Report() {}
 
   /** Writes every file and prints the per-operation lines; returns the summary. */
-  static JsonObject write(LoadOptions o, List<String> stores, List<OpStats> ops, JsonObject ceilings, JsonObject extra,
-      PrintStream out)
-      throws IOException {
+  static JsonObject write(LoadOptions o, List<String> stores, List<OpStats> ops, JsonObject ceilings,
+      JsonObject extra, PrintStream out) throws IOException {
     Files.createDirectories(o.out());
     JsonObject operations = new JsonObject();
     long errors = 0;
