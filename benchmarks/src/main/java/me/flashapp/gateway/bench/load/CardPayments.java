@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -63,6 +65,9 @@ final class CardPayments {
    * Everything taps need before the run: issues and funds {@link #cardsFor} cards (each with twice
    * what it can spend at the run's rate and length), opens {@link #readersFor} readers.
    */
+  /** A reader the gateway has not authenticated by then is not coming: fail the run, do not hang it. */
+  static final long READERS_TIMEOUT_SECONDS = 60;
+
   static CardPayments setUp(Vertx vertx, GatewayApi api, LoadOptions o, String storeId, Settlements settlements,
       boolean observed, PrintStream out) throws Exception {
     double rate = o.payments();
@@ -71,8 +76,14 @@ final class CardPayments {
     out.printf("issuing %d cards, %d sats each%n", cardsFor(rate), fund);
     List<SimulatedCard> cards = CardFleet.issue(api, storeId, cardsFor(rate), fund, amount, out);
     OpStats taps = new OpStats("card-tap", true);
-    CardReaders readers = CardReaders.open(vertx, api, o.key(), storeId, readersFor(rate), taps)
-        .toCompletionStage().toCompletableFuture().get();
+    CardReaders readers;
+    try {
+      readers = CardReaders.open(vertx, api, o.key(), storeId, readersFor(rate), taps)
+          .toCompletionStage().toCompletableFuture().get(READERS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("card readers not authenticated within " + READERS_TIMEOUT_SECONDS
+          + " s: the gateway did not answer their POS sockets", e);
+    }
     out.printf("%d card readers open%s%n", readers.size(), readers.ownAddresses ? ", each from its own loopback address"
         : "; all share this machine's address: above 20 taps/s the gateway's per-client limit declines taps");
     return new CardPayments(api, settlements, observed, storeId, cards, readers, taps);

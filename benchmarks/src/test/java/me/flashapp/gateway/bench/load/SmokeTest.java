@@ -18,6 +18,7 @@ import me.flashapp.gateway.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -29,6 +30,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * invoice creation alone (also on a store whose payment methods the generator disabled), terminals
  * with Lightning and on-chain payments, card taps on POS sockets — and one short JMH run. Real measurements stay out of CI (docs/benchmarks.md).
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // a wedged run fails here instead of holding CI to its limit
 class SmokeTest {
   private static final String KEY = "smoke-admin-key-0123456789";
   private static Vertx vertx;
