@@ -24,6 +24,7 @@ class EmbeddedPostgresServerTest {
       assertThat(setting(st, "shared_buffers")).isEqualTo("256MB");
       assertThat(setting(st, "wal_buffers")).isEqualTo("16MB");
       assertThat(setting(st, "max_wal_size")).isEqualTo("4GB");
+      assertThat(setting(st, "min_wal_size")).isEqualTo("256MB");
       assertThat(setting(st, "checkpoint_timeout")).isEqualTo("15min");
       st.execute("CREATE TABLE kept (sats bigint NOT NULL)");
       st.execute("INSERT INTO kept VALUES (2100000000000000)");
