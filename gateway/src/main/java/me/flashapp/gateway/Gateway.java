@@ -125,7 +125,7 @@ public final class Gateway {
     var auth = new Auth(pool);
     var idempotency = new Idempotency(pool, clock);
     var links = new Links(config.publicUrl());
-    var health = new Health();
+    var health = new Health(vertx);
     health.register("database", () -> pool.query("SELECT 1").execute()
         .map(rs -> new JsonObject().put("status", "up").put("embedded", db.embedded())));
 

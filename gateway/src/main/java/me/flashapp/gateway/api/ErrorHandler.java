@@ -3,6 +3,7 @@ package me.flashapp.gateway.api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import me.flashapp.gateway.db.DatabaseBusyException;
 import me.flashapp.gateway.invoice.PaymentMethodsUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,9 @@ public final class ErrorHandler {
       send(ctx, a.status(), error(a.code(), a.getMessage()));
     } else if (failure instanceof PaymentMethodsUnavailableException u) {
       send(ctx, 503, error("payment-method-unavailable", u.getMessage()));
+    } else if (failure instanceof DatabaseBusyException b) {
+      ctx.response().putHeader("Retry-After", "1");
+      send(ctx, 503, error("database-busy", b.getMessage()));
     } else if (failure == null || failure instanceof io.vertx.ext.web.handler.HttpException) {
       int status = failure == null ? ctx.statusCode()
           : ((io.vertx.ext.web.handler.HttpException) failure).getStatusCode();

@@ -95,7 +95,9 @@ public final class Database {
         .setPreparedStatementCacheMaxSize(512)
         .setPipeliningLimit(256);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName(name))
+        // connectionTimeout 0: no pool wait timer (its race with a grant can strand connections,
+        // see Transactions.lease, which bounds the wait instead)
+        .with(new PoolOptions().setMaxSize(size).setName(name).setConnectionTimeout(0))
         .connectingTo(connect)
         .using(vertx)
         .build();

@@ -19,6 +19,7 @@ import me.flashapp.gateway.api.Auth;
 import me.flashapp.gateway.api.JsonBody;
 import me.flashapp.gateway.api.Policies;
 import me.flashapp.gateway.api.ValidationException;
+import me.flashapp.gateway.db.DatabaseBusyException;
 import me.flashapp.gateway.events.PublishedEvent;
 import me.flashapp.gateway.invoice.PaymentMethodsUnavailableException;
 import me.flashapp.gateway.store.StoreRepository;
@@ -367,6 +368,8 @@ public final class PosSocket implements PosHub.Subscriber {
       error(requestId, a.code(), a.getMessage());
     } else if (err instanceof PaymentMethodsUnavailableException u) {
       error(requestId, "payment-method-unavailable", u.getMessage());
+    } else if (err instanceof DatabaseBusyException b) {
+      error(requestId, "database-busy", b.getMessage());
     } else {
       LOG.error("POS request {} failed", requestId, err);
       error(requestId, "internal-error", "An internal error occurred; it has been logged");

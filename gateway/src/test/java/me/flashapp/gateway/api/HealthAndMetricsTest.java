@@ -3,7 +3,10 @@ package me.flashapp.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import me.flashapp.gateway.Gateway;
 import me.flashapp.gateway.config.GatewayConfig;
@@ -69,6 +72,27 @@ class HealthAndMetricsTest {
     assertThat(db.getBoolean("embedded")).isFalse();
     // a key is not needed, and an invalid one does not turn health into a 401
     assertThat(http.get("/api/v1/health", "not-a-key-0000000000000").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aDatabaseWhoseConnectionsAreAllHeldIsReportedDownNotWaitedFor() {
+    Eventually.get("health up", () -> http.get("/api/v1/health", null).status() == 200 ? true : null);
+    var pool = gateway.database().pool();
+    List<SqlConnection> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) { // databasePoolSize's default: every request connection
+        held.add(TestGateway.await(pool.getConnection()));
+      }
+      Http.Response r = http.get("/api/v1/health", null);
+      assertThat(r.status()).as(r.body()).isEqualTo(503);
+      JsonObject db = r.json().getJsonObject("dependencies").getJsonObject("database");
+      assertThat(db.getString("status")).isEqualTo("down");
+      assertThat(db.getString("error")).isEqualTo("no answer within 2000 ms");
+      assertThat(r.json().getString("status")).isEqualTo("degraded");
+    } finally {
+      held.forEach(SqlConnection::close);
+    }
+    Eventually.get("health up again", () -> http.get("/api/v1/health", null).status() == 200 ? true : null);
   }
 
   @Test
