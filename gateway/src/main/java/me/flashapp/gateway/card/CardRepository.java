@@ -24,6 +24,8 @@ public final class CardRepository {
   static final String NEXT_VERSION = "SELECT COALESCE(MAX(version), 1) FROM cards WHERE uid = $1";
   static final String FIND = "SELECT " + COLUMNS + " FROM cards WHERE id = $1 AND retired_at IS NULL";
   static final String FIND_BY_UID = "SELECT " + COLUMNS + " FROM cards WHERE uid = $1 AND retired_at IS NULL";
+  /** A tap's first statement: the card its UID names, row-locked, so its debits are serialized from here. */
+  static final String LOCK_BY_UID = FIND_BY_UID + " FOR UPDATE";
   /** A card's balance is its account row's: card lines are never left unapplied (Accounts.appliedAtOnce). */
   static final String LIST = "SELECT " + COLUMNS + ", COALESCE(a.balance, 0) AS balance FROM cards"
       + " LEFT JOIN ledger_accounts a ON a.account = 'card:' || cards.id"
@@ -38,6 +40,9 @@ public final class CardRepository {
       + " AND retired_at IS NULL AND enabled";
   /** What the card spent on a UTC day (V13); exact when read under the card's row lock. */
   static final String SPENT_ON = "SELECT sats FROM card_spend_days WHERE card_id = $1 AND day = $2";
+  /** {@link #SPENT_ON} by the card's UID, for a statement sent before the card's id is known. */
+  static final String SPENT_ON_BY_UID = "SELECT d.sats FROM card_spend_days d JOIN cards c ON c.id = d.card_id"
+      + " WHERE c.uid = $1 AND c.retired_at IS NULL AND d.day = $2";
   static final String ADD_SPENT = "INSERT INTO card_spend_days (card_id, day, sats) VALUES ($1, $2, $3)"
       + " ON CONFLICT (card_id, day) DO UPDATE SET sats = card_spend_days.sats + EXCLUDED.sats";
   static final String INSERT_TAP = "INSERT INTO card_taps (store_id, card_id, invoice_id, counter, amount_sats,"
@@ -70,6 +75,14 @@ public final class CardRepository {
     return db.preparedQuery(FIND_BY_UID).execute(Tuple.of(uid)).map(CardRepository::first);
   }
 
+  /**
+   * The active card with this UID, locked until the transaction ends (null if none): a tap's
+   * counter, enabled flag and limits are then the ones its debit is decided on.
+   */
+  public static Future<Card> lockByUid(SqlClient tx, String uid) {
+    return tx.preparedQuery(LOCK_BY_UID).execute(Tuple.of(uid)).map(CardRepository::first);
+  }
+
   public static Future<List<WithBalance>> list(SqlClient db, String storeId) {
     return db.preparedQuery(LIST).execute(Tuple.of(storeId)).map(rows -> {
       List<WithBalance> out = new ArrayList<>(rows.size());
@@ -100,6 +113,12 @@ public final class CardRepository {
    */
   public static Future<Long> spentOn(SqlClient tx, String cardId, Instant at) {
     return tx.preparedQuery(SPENT_ON).execute(Tuple.of(cardId, utcDay(at)))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
+  }
+
+  /** {@link #spentOn} for the active card with this UID; sent behind {@link #lockByUid}, it reads under that lock. */
+  public static Future<Long> spentOnByUid(SqlClient tx, String uid, Instant at) {
+    return tx.preparedQuery(SPENT_ON_BY_UID).execute(Tuple.of(uid, utcDay(at)))
         .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
   }
 

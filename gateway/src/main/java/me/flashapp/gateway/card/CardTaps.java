@@ -23,14 +23,15 @@ import me.flashapp.gateway.settlement.Settlement;
 /**
  * Tap-to-pay: verifies a Bolt Card tap and pays an invoice from the card's balance.
  *
- * <p>Checks, cheapest first: rate limits, K1 decryption of p (UID and counter), the card, the
- * SUN MAC c under the card's K2, enabled, counter above the last accepted. Then one transaction:
- * lock the invoice and take what is still due, per-transaction limit, PIN, consume the counter
- * atomically, daily limit (what the card spent today, taps and withdrawals, one row in
- * card_spend_days; the counter update holds the card's row lock, so concurrent debits of a card
- * are serialized from here), ledger journal {@code card → store} keyed
- * {@code card:<id>:<counter>}, the FLASH-CARD payment (FINAL) recorded through {@link Settlement},
- * which re-evaluates and settles the invoice and writes its events, and the tap's audit row.
+ * <p>Checks, cheapest first: the client's rate limit and K1 decryption of p (UID and counter),
+ * before any database work. Then one transaction: the invoice locked with what is still due, the
+ * card its UID names (row-locked: concurrent debits of a card are serialized from here) and what
+ * it spent today (taps and withdrawals, one row in card_spend_days), all in one flight; then the
+ * card's rate limit, the SUN MAC c under the card's K2, enabled, counter above the last accepted,
+ * the invoice payable, per-transaction limit, PIN, daily limit; then the counter consumed, the
+ * ledger journal {@code card → store} keyed {@code card:<id>:<counter>}, the FLASH-CARD payment
+ * (FINAL) recorded through {@link Settlement}, which re-evaluates and settles the invoice and
+ * writes its events, and the tap's audit row.
  *
  * <p>A decline rolls that transaction back and writes only the tap's audit row in card_taps.
  * The POS hub calls {@link #pay} for a {@code cardPayment} message ({@link TapRequest#fromPosFrame})
@@ -80,10 +81,15 @@ public final class CardTaps {
   /** A tap that cannot pay; thrown inside the transaction to roll it back. */
   private static final class Declined extends RuntimeException {
     final String reason;
+    /** What the tap's audit row names: the card (null when unknown or another store's) and its counter. */
+    final Card card;
+    final Integer counter;
 
-    Declined(String reason) {
+    Declined(String reason, Card card, Integer counter) {
       super(reason, null, false, false);
       this.reason = reason;
+      this.card = card;
+      this.counter = counter;
     }
   }
 
@@ -95,29 +101,43 @@ public final class CardTaps {
    * balance page reads with this). Fails with {@link TapDeclinedException} naming the reason.
    */
   public Future<Verified> verify(String p, String c, String client) {
-    if (client != null && !perClient.tryTake(client)) {
-      return Future.failedFuture(new TapDeclinedException("rate-limited"));
-    }
     PiccData picc;
     try {
-      picc = issuer.decoder().decrypt(p);
-    } catch (SunException e) {
-      return Future.failedFuture(new TapDeclinedException("invalid-tap"));
+      picc = decrypt(p, client);
+    } catch (TapDeclinedException e) {
+      return Future.failedFuture(e);
     }
     return CardRepository.findByUid(pool, picc.uidHex()).map(card -> {
-      if (card == null) {
-        throw new TapDeclinedException("unknown-card");
-      }
-      if (!perCard.tryTake(card.id())) {
-        throw new TapDeclinedException("rate-limited", card);
-      }
-      try {
-        issuer.decoder().verify(picc, issuer.keys(picc.uid(), card.version()).k2(), c);
-      } catch (SunException e) {
-        throw new TapDeclinedException("bad-signature", card);
-      }
+      authenticate(card, picc, c);
       return new Verified(card, picc.counter());
     });
+  }
+
+  /** The client's rate limit, then K1: the UID and counter p carries. */
+  private PiccData decrypt(String p, String client) {
+    if (client != null && !perClient.tryTake(client)) {
+      throw new TapDeclinedException("rate-limited");
+    }
+    try {
+      return issuer.decoder().decrypt(p);
+    } catch (SunException e) {
+      throw new TapDeclinedException("invalid-tap");
+    }
+  }
+
+  /** The card p named exists, is under its rate limit, and c is its K2's MAC of this tap. */
+  private void authenticate(Card card, PiccData picc, String c) {
+    if (card == null) {
+      throw new TapDeclinedException("unknown-card");
+    }
+    if (!perCard.tryTake(card.id())) {
+      throw new TapDeclinedException("rate-limited", card);
+    }
+    try {
+      issuer.decoder().verify(picc, issuer.keys(picc.uid(), card.version()).k2(), c);
+    } catch (SunException e) {
+      throw new TapDeclinedException("bad-signature", card);
+    }
   }
 
   /** Pays {@code r.invoiceId()} with the tapped card; never fails for a decline, only for a broken database. */
@@ -125,71 +145,82 @@ public final class CardTaps {
     if (r.storeId() == null || r.invoiceId() == null) {
       return audit(r, null, null, null, "invoice-not-found");
     }
-    return verify(r.p(), r.c(), r.client()).compose(v -> {
-      Card card = v.card();
-      if (!card.storeId().equals(r.storeId())) {
-        return audit(r, null, null, null, "unknown-card"); // another store's card: say no more
-      }
-      if (!card.enabled()) {
-        return audit(r, card, v.counter(), null, "card-disabled");
-      }
-      if (v.counter() <= card.counter()) {
-        return audit(r, card, v.counter(), null, "counter-replay");
-      }
-      long[] amount = {0};
-      return Transactions.run(pool, tx -> payInTx(tx, r, card, v.counter(), amount))
-          .map(settled -> TapResult.settled(card.id(), amount[0]))
-          .recover(err -> err instanceof Declined d ? audit(r, card, v.counter(), amount[0] == 0 ? null : amount[0],
-              d.reason) : Future.failedFuture(err));
-    }, err -> err instanceof TapDeclinedException d
-        ? audit(r, d.card(), null, null, d.reason()) : Future.failedFuture(err));
+    PiccData picc;
+    try {
+      picc = decrypt(r.p(), r.client());
+    } catch (TapDeclinedException d) {
+      return audit(r, null, null, null, d.reason());
+    }
+    Card[] paidWith = {null};
+    long[] amount = {0};
+    return Transactions.run(pool, tx -> payInTx(tx, r, picc, paidWith, amount))
+        .map(settled -> TapResult.settled(paidWith[0].id(), amount[0]))
+        .recover(err -> err instanceof Declined d
+            ? audit(r, d.card, d.counter, amount[0] == 0 ? null : amount[0], d.reason)
+            : Future.failedFuture(err));
   }
 
   /**
    * Three round trips to PostgreSQL, each a pipeline of statements executed in order: what the
-   * decision needs (the invoice locked, its payments, the counter consumed, today's debits), then
-   * the payment, the journal with its lines and the audit row, then the events, the invoice's new
-   * state and the balances. The money moves last: the store's account row is shared by every tap
-   * at that store, and its lock is held from the move to the commit. A decline anywhere rolls
-   * everything back.
+   * decision needs (the invoice locked, its payments, the card its UID names locked, today's
+   * debits), then the counter consumed, the payment, the journal with its lines and the audit
+   * row, then the events, the invoice's new state and the balances. The card is read inside the
+   * transaction, in the first flight, not before it: one round trip less, and the counter, enabled
+   * flag and limits checked are the locked row's. The money moves last: the store's account row is
+   * shared by every tap at that store, and its lock is held from the move to the commit. A decline
+   * anywhere rolls everything back (a forged tap consumes nothing).
    */
-  private Future<Void> payInTx(SqlConnection tx, TapRequest r, Card card, int counter, long[] amountOut) {
+  private Future<Void> payInTx(SqlConnection tx, TapRequest r, PiccData picc, Card[] paidWith, long[] amountOut) {
     Instant now = clock.instant();
     Future<Invoice> locked = InvoiceRepository.lock(tx, r.invoiceId());
     Future<List<PaymentFact>> paid = InvoiceRepository.paymentFacts(tx, r.invoiceId());
-    // the counter update takes the card's row lock: concurrent taps of a card are serialized from here
-    Future<Boolean> advanced = CardRepository.advanceCounter(tx, card.id(), counter);
-    Future<Long> today = CardRepository.spentOn(tx, card.id(), now);
-    return Future.all(locked, paid, advanced, today).compose(x -> {
+    // the card's row lock: concurrent taps of a card are serialized from here
+    Future<Card> lockedCard = CardRepository.lockByUid(tx, picc.uidHex());
+    Future<Long> today = CardRepository.spentOnByUid(tx, picc.uidHex(), now);
+    return Future.all(locked, paid, lockedCard, today).compose(x -> {
+      Card card = lockedCard.result();
+      int counter = picc.counter();
+      try {
+        authenticate(card, picc, r.c());
+      } catch (TapDeclinedException d) {
+        throw new Declined(d.reason(), d.card(), null);
+      }
+      if (!card.storeId().equals(r.storeId())) {
+        throw new Declined("unknown-card", null, null); // another store's card: say no more
+      }
+      if (!card.enabled()) {
+        throw new Declined("card-disabled", card, counter);
+      }
+      if (counter <= card.counter()) {
+        throw new Declined("counter-replay", card, counter);
+      }
       Invoice inv = locked.result();
       if (inv == null || !inv.storeId().equals(r.storeId())) {
-        throw new Declined("invoice-not-found");
+        throw new Declined("invoice-not-found", card, counter);
       }
       if (inv.status() != InvoiceStatus.New || inv.isTopUp() || !now.isBefore(inv.expiresAt())) {
-        throw new Declined("invoice-not-payable");
+        throw new Declined("invoice-not-payable", card, counter);
       }
       long due = inv.dueSats() - InvoiceService.paidSats(paid.result());
       if (due <= 0) {
-        throw new Declined("invoice-not-payable");
+        throw new Declined("invoice-not-payable", card, counter);
       }
       amountOut[0] = due;
       if (due > card.limitPerTx()) {
-        throw new Declined("over-transaction-limit");
+        throw new Declined("over-transaction-limit", card, counter);
       }
       if (card.pinAbove() != null && due > card.pinAbove()) {
         if (r.pin() == null || r.pin().isEmpty()) {
-          throw new Declined("pin-required");
+          throw new Declined("pin-required", card, counter);
         }
         if (!CardPin.matches(card, r.pin())) {
-          throw new Declined("wrong-pin");
+          throw new Declined("wrong-pin", card, counter);
         }
       }
-      if (!advanced.result()) {
-        throw new Declined("counter-replay"); // a concurrent tap took this or a later counter
-      }
       if (Math.addExact(today.result(), due) > card.limitDaily()) {
-        throw new Declined("over-daily-limit");
+        throw new Declined("over-daily-limit", card, counter);
       }
+      paidWith[0] = card;
       return debit(tx, inv, card, counter, due, now, r.client());
     });
   }
@@ -197,6 +228,8 @@ public final class CardTaps {
   private Future<Void> debit(SqlConnection tx, Invoice inv, Card card, int counter, long due, Instant now,
                              String client) {
     String tapId = card.id() + ":" + counter;
+    // under the row lock taken in the first flight, so it cannot miss; its guard stays all the same
+    Future<Boolean> advanced = CardRepository.advanceCounter(tx, card.id(), counter);
     String details = new JsonObject().put("cardId", card.id()).put("counter", counter).encode();
     Future<Boolean> recorded = settlement.record(tx, inv, new DetectedPayment(PAYMENT_METHOD, tapId, inv.id(), due,
         PaymentFact.FINAL, now, card.id(), details));
@@ -208,10 +241,10 @@ public final class CardTaps {
     Future<Boolean> posted = Ledger.post(tx, Journal.transfer("card:" + tapId, PAYMENT_KIND, inv.id(),
             Accounts.card(card.id()), Accounts.store(inv.storeId()), due), now)
         .recover(err -> Future.failedFuture(err instanceof InsufficientFundsException
-            ? new Declined("insufficient-balance") : err));
-    return Future.all(recorded, audited, spent, posted).compose(x -> {
-      if (!recorded.result() || !posted.result()) {
-        throw new Declined("counter-replay");
+            ? new Declined("insufficient-balance", card, counter) : err));
+    return Future.all(List.of(advanced, recorded, audited, spent, posted)).compose(x -> {
+      if (!advanced.result() || !recorded.result() || !posted.result()) {
+        throw new Declined("counter-replay", card, counter);
       }
       return Future.succeededFuture();
     });

@@ -191,6 +191,9 @@ class CardsEndToEndTest {
     String inv2 = invoice(1_000);
     assertThat(tap(inv2, sim, 1).reason()).isEqualTo("counter-replay");                    // the same tap again
     assertThat(tap(inv2, sim.p(2), "0000000000000000").reason()).isEqualTo("bad-signature"); // forged c
+    // declined inside the tap's transaction, after the card's row was locked: rolled back, so the
+    // forged tap consumed nothing (the card still stands at counter 1) and locked nothing
+    assertThat(gw.sql("SELECT counter FROM cards WHERE id = $1", cardId).get(0).getInteger("counter")).isEqualTo(1);
     assertThat(tap(inv2, "00".repeat(16), sim.c(2)).reason()).isEqualTo("invalid-tap");      // not our K1
     assertThat(tap(inv2, sim, 5).status()).isEqualTo("settled");
     String inv3 = invoice(1_000);
