@@ -80,6 +80,20 @@ public final class InvoiceRepository {
     return tx.preparedQuery(FIND_FOR_UPDATE).execute(Tuple.of(id)).map(InvoiceRepository::first);
   }
 
+  /**
+   * The statement of {@link #lock(SqlClient, String, Tuple)} for the invoice whose id
+   * {@code idQuery} (a one-row, one-column query) selects: a detector can then lock the invoice
+   * in the same flight as the statement that finds it, before its id is known.
+   */
+  public static String lockSql(String idQuery) {
+    return "SELECT " + COLUMNS + " FROM invoices WHERE id = (" + idQuery + ") FOR UPDATE";
+  }
+
+  /** Locks the invoice {@code lockSql} (from {@link #lockSql}) selects with {@code args}; null if none. */
+  public static Future<Invoice> lock(SqlClient tx, String lockSql, Tuple args) {
+    return tx.preparedQuery(lockSql).execute(args).map(InvoiceRepository::first);
+  }
+
   /** Sets a new status if nobody changed the invoice since {@code expectedVersion}. */
   public static Future<Boolean> updateStatus(SqlClient tx, String id, InvoiceStatus status, AdditionalStatus additional,
                                              int expectedVersion) {

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
 import me.flashapp.gateway.db.Transactions;
+import me.flashapp.gateway.invoice.InvoiceRepository;
 import me.flashapp.gateway.invoice.PaymentFact;
 import me.flashapp.gateway.settlement.DetectedPayment;
 import me.flashapp.gateway.settlement.Settlement;
@@ -39,8 +41,13 @@ public final class LightningListener {
   static final String POSITION = "SELECT add_index, settle_index FROM lightning_streams WHERE node = $1";
   static final String ADVANCE = "UPDATE lightning_streams SET add_index = GREATEST(add_index, $2),"
       + " settle_index = GREATEST(settle_index, $3), updated_at = $4 WHERE node = $1";
-  static final String FIND = "SELECT invoice_id, state FROM lightning_invoices WHERE payment_hash = $1";
   static final String SET_STATE = "UPDATE lightning_invoices SET state = $2 WHERE payment_hash = $1";
+  /** A settlement's first statement: marks the LND invoice settled and says whose it is (no row: not ours). */
+  static final String MARK_SETTLED = "UPDATE lightning_invoices SET state = 'settled' WHERE payment_hash = $1"
+      + " RETURNING invoice_id";
+  /** Sent behind {@link #MARK_SETTLED}: the gateway invoice, locked, found by the same payment hash. */
+  static final String LOCK_INVOICE = InvoiceRepository.lockSql(
+      "SELECT invoice_id FROM lightning_invoices WHERE payment_hash = $1");
   static final String OPEN = "SELECT payment_hash FROM lightning_invoices WHERE node = $1 AND state = 'open'"
       + " ORDER BY created_at LIMIT 1000";
   /** Open LND invoices whose gateway invoice can no longer be paid (expired, invalid, or paid otherwise). */
@@ -229,24 +236,27 @@ public final class LightningListener {
    */
   private Future<Void> settled(SqlConnection tx, Invoice inv, Long arrivedNanos) {
     String hash = HexFormat.of().formatHex(inv.getRHash().toByteArray());
-    return tx.preparedQuery(FIND).execute(Tuple.of(hash)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture();
+    // One flight: the LND invoice marked settled (its row lock first, as every settle of it takes
+    // them), then the gateway invoice locked; then the payment (Settlement, two flights) and COMMIT.
+    Future<RowSet<Row>> marked = tx.preparedQuery(MARK_SETTLED).execute(Tuple.of(hash));
+    Future<me.flashapp.gateway.invoice.Invoice> locked = InvoiceRepository.lock(tx, LOCK_INVOICE, Tuple.of(hash));
+    return Future.all(marked, locked).compose(x -> {
+      me.flashapp.gateway.invoice.Invoice invoice = locked.result();
+      if (marked.result().rowCount() == 0 || invoice == null) {
+        return Future.succeededFuture(); // not an invoice of ours
       }
-      String invoiceId = rows.iterator().next().getString("invoice_id");
       if (arrivedNanos != null && latency != null) {
-        latency.notified(invoiceId, arrivedNanos);
+        latency.notified(invoice.id(), arrivedNanos);
       }
       long sats = inv.getAmtPaidMsat() / 1000; // msat below a sat are not the merchant's to count
       if (sats <= 0) {
-        return tx.preparedQuery(SET_STATE).execute(Tuple.of(hash, "settled")).mapEmpty();
+        return Future.succeededFuture();
       }
       Instant at = inv.getSettleDate() > 0 ? Instant.ofEpochSecond(inv.getSettleDate()) : clock.instant();
       String details = new JsonObject().put("preimage", HexFormat.of().formatHex(inv.getRPreimage().toByteArray()))
           .put("amountPaidMsat", inv.getAmtPaidMsat()).encode();
-      return settlement.record(tx, new DetectedPayment(LightningPaymentHandler.ID, hash, invoiceId, sats,
+      return settlement.record(tx, invoice, new DetectedPayment(LightningPaymentHandler.ID, hash, invoice.id(), sats,
               PaymentFact.FINAL, at, inv.getPaymentRequest(), details))
-          .compose(isNew -> tx.preparedQuery(SET_STATE).execute(Tuple.of(hash, "settled")))
           .mapEmpty();
     });
   }

@@ -112,6 +112,25 @@ class LightningPaymentsTest {
     assertThat(payment.get(0).getLong("value_sats")).isEqualTo(1234L);
   }
 
+  /**
+   * A settled LND invoice the gateway has no record of (another application on the same node)
+   * records nothing, and the stream goes on: the next payment of ours settles, its LND invoice
+   * marked settled in the same transaction.
+   */
+  @Test
+  void aSettlementOfAnInvoiceNotOursRecordsNothingAndTheStreamGoesOn() {
+    JsonObject foreign = invoice(777);
+    gw.sql("DELETE FROM lightning_invoices WHERE payment_hash = $1", foreign.getString("paymentHash"));
+    assertThat(sim().settle(foreign.getString("paymentHash"), -1)).isEqualTo(LndSimulator.PayResult.SETTLED);
+    JsonObject ours = invoice(778);
+    assertThat(sim().settle(ours.getString("paymentHash"), -1)).isEqualTo(LndSimulator.PayResult.SETTLED);
+    awaitStatus(ours.getString("id"), "Settled/None"); // applied after the foreign one (or beside it)
+    assertThat(gw.sql("SELECT state FROM lightning_invoices WHERE payment_hash = $1", ours.getString("paymentHash"))
+        .get(0).getString("state")).isEqualTo("settled");
+    assertThat(status(foreign.getString("id"))).isEqualTo("New/None");
+    assertThat(gw.sql("SELECT 1 FROM invoice_payments WHERE invoice_id = $1", foreign.getString("id"))).isEmpty();
+  }
+
   @Test
   void overpaymentIsRecordedAsPaidOver() {
     JsonObject inv = invoice(1000);
