@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import me.flashapp.gateway.api.GatewayMetrics;
 import me.flashapp.gateway.events.EventType;
 import me.flashapp.gateway.events.PublishedEvent;
 
@@ -26,7 +27,7 @@ public final class SettleLatency {
   public SettleLatency(MeterRegistry registry) {
     this.timer = Timer.builder("gateway.lightning.settle.publish")
         .description("LND settle notification received -> InvoiceSettled event published")
-        .publishPercentiles(0.5, 0.9, 0.99, 0.999)
+        .serviceLevelObjectives(GatewayMetrics.BUCKETS)
         .register(registry);
   }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
+import me.flashapp.gateway.api.GatewayMetrics;
 import me.flashapp.gateway.card.CardTaps;
 import me.flashapp.gateway.card.TapRequest;
 import me.flashapp.gateway.card.TapResult;
@@ -36,7 +37,9 @@ public final class PosCardPayments {
 
   private static Timer timer(MeterRegistry meters, String status) {
     return Timer.builder("gateway.card.tap").description("POS cardPayment frame received -> result frame ready")
-        .tag("status", status).publishPercentiles(0.5, 0.9, 0.99, 0.999).register(meters);
+        .tag("status", status)
+        .serviceLevelObjectives(GatewayMetrics.BUCKETS)
+        .register(meters);
   }
 
   /**

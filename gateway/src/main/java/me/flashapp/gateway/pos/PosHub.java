@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import me.flashapp.gateway.api.GatewayMetrics;
 import me.flashapp.gateway.events.PublishedEvent;
 
 /**
@@ -80,7 +81,7 @@ public final class PosHub implements Consumer<List<PublishedEvent>> {
   public PosHub(MeterRegistry meters) {
     this.push = Timer.builder("gateway.pos.push")
         .description("event committed -> its frame handed to every terminal of its store (per event loop)")
-        .publishPercentiles(0.5, 0.9, 0.99, 0.999)
+        .serviceLevelObjectives(GatewayMetrics.BUCKETS)
         .register(meters);
   }
 

@@ -175,7 +175,8 @@ class HealthAndMetricsTest {
           () -> counter("gateway_pos_push_seconds_count") == before + 1);
     }
     assertThat(http.get("/metrics", null).body())
-        .containsPattern("gateway_pos_push_seconds\\{[^}]*quantile=\"0.99\"");
+        .containsPattern("gateway_pos_push_seconds_bucket\\{[^}]*le=\"0.01\"\\} ")
+        .containsPattern("gateway_pos_push_seconds_bucket\\{[^}]*le=\"\\+Inf\"\\} [1-9]");
   }
 
   /** The gateway-internal Lightning figure of issue 4 (settle notification -> InvoiceSettled published). */
@@ -195,7 +196,9 @@ class HealthAndMetricsTest {
       String body = http.get("/metrics", null).body();
       return timedOnce.matcher(body).find() ? body : null;
     });
-    assertThat(metrics).containsPattern("gateway_lightning_settle_publish_seconds\\{[^}]*quantile=\"0.99\"");
+    // histogram buckets, 1 ms apart up to 10 ms: what a window's percentiles are computed from
+    assertThat(metrics).containsPattern("gateway_lightning_settle_publish_seconds_bucket\\{[^}]*le=\"0.005\"\\} ")
+        .containsPattern("gateway_lightning_settle_publish_seconds_bucket\\{[^}]*le=\"\\+Inf\"\\} 1(\\.0)?\\n");
     assertThat(http.get("/api/v1/stores/" + store + "/invoices/" + invoice, ADMIN).json().getString("status"))
         .isEqualTo("Settled");
   }

@@ -109,10 +109,16 @@ public final class LoadGenerator implements AutoCloseable {
       // Terminal events count only inside the measured window, like every other operation.
       vertx.setTimer(Math.max(1, o.warmupSeconds() * 1000L), id -> t.measuring(true));
     }
+    // The gateway's own timers over the same window: /metrics read as it opens and as it closes.
+    io.vertx.core.Promise<GatewayTimers> atWindowStart = io.vertx.core.Promise.promise();
+    vertx.setTimer(Math.max(1, o.warmupSeconds() * 1000L), id -> GatewayTimers.read(api).onComplete(atWindowStart));
     progressUntil(out, ops, start, measureFrom, end, () -> false);
     if (t != null) {
       t.measuring(false);
     }
+    Future<JsonObject> gatewayTimers = GatewayTimers.read(api)
+        .compose(after -> atWindowStart.future().map(after::since))
+        .otherwise(err -> new JsonObject().put("error", "could not read /metrics: " + err.getMessage()));
     await(Future.join(schedules));
     long drainEnd = System.nanoTime() + o.drainSeconds() * SECOND;
     Payments p = payments;
@@ -134,7 +140,12 @@ public final class LoadGenerator implements AutoCloseable {
       extra.put("terminal-events", new JsonObject().put("terminals", o.terminals())
           .put("subscribed", t.connect.ok()).put("receivedTotal", t.received()));
     }
-    JsonObject summary = Report.write(o, stores, ops, ceilings, extra, out);
+    JsonObject timers = await(gatewayTimers);
+    JsonObject summary = Report.write(o, stores, ops, ceilings, extra,
+        timers.containsKey("error") ? new JsonObject() : timers, out);
+    if (timers.containsKey("error")) {
+      out.println("inside the gateway: " + timers.getString("error"));
+    }
     return (int) Math.min(summary.getLong("errors"), Integer.MAX_VALUE);
   }
 

@@ -79,6 +79,9 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       coordinated omission),
       settlement (payment injected or card tapped -> first terminal receives InvoiceSettled, or
       InvoiceProcessing on-chain), settlement-fanout (the same, every terminal), chain-mine.
+      Then the gateway's own timers (gateway_*_seconds histograms on /metrics, read as the
+      measured window opens and closes) over exactly that window: "inside the gateway, measured
+      window: <timer> n=.. p50<=.. p99<=.." (bucket upper bounds; gatewayTimers in summary.json).
       Exit status: 0 when no operation had an error, 1 otherwise, 2 for bad options.
       """;
 

@@ -18,7 +18,7 @@ final class Report {
 
   /** Writes every file and prints the per-operation lines; returns the summary. */
   static JsonObject write(LoadOptions o, List<String> stores, List<OpStats> ops, JsonObject ceilings,
-      JsonObject extra, PrintStream out) throws IOException {
+      JsonObject extra, JsonObject gatewayTimers, PrintStream out) throws IOException {
     Files.createDirectories(o.out());
     JsonObject operations = new JsonObject();
     long errors = 0;
@@ -49,12 +49,18 @@ final class Report {
             .put("stores", o.stores()).put("connections", o.connections()).put("smoke", o.smoke()))
         .put("ceilings", ceilings)
         .put("errors", errors)
-        .put("operations", operations);
+        .put("operations", operations)
+        .put("gatewayTimers", gatewayTimers);
     Files.writeString(o.out().resolve("summary.json"), summary.encodePrettily());
     Files.writeString(o.out().resolve("latency.html"), LatencyChart.html(summary, ops));
     for (OpStats op : ops) {
       out.println(line(op.name, operations.getJsonObject(op.name)));
     }
+    gatewayTimers.forEach(e -> {
+      JsonObject t = (JsonObject) e.getValue();
+      out.printf("inside the gateway, measured window: %s n=%d p50<=%s p90<=%s p99<=%s p99.9<=%s ms%n", e.getKey(),
+          t.getLong("count"), t.getValue("p50"), t.getValue("p90"), t.getValue("p99"), t.getValue("p99.9"));
+    });
     out.println("results in " + o.out().toAbsolutePath() + " (summary.json, latency.html, *.hgrm)");
     return summary;
   }
