@@ -1,13 +1,13 @@
 package me.flashapp.gateway.api;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import me.flashapp.gateway.async.Deadlines;
 
 /**
  * {@code GET /api/v1/health}: public; each dependency reports {@code {"status":"up"|"down",...}}.
@@ -47,23 +47,13 @@ public final class Health {
   }
 
   private Future<JsonObject> bounded(Supplier<Future<JsonObject>> check) {
-    Promise<JsonObject> answer = Promise.promise();
-    long timer = vertx.setTimer(CHECK_MILLIS, id -> answer.tryComplete(new JsonObject().put("status", "down")
-        .put("error", "no answer within " + CHECK_MILLIS + " ms")));
     Future<JsonObject> f;
     try {
       f = check.get();
     } catch (RuntimeException e) {
       f = Future.failedFuture(e);
     }
-    f.onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        answer.tryComplete(ar.result());
-      } else {
-        answer.tryFail(ar.cause());
-      }
-    });
-    return answer.future();
+    return Deadlines.within(vertx, CHECK_MILLIS, f, () -> Future.succeededFuture(new JsonObject()
+        .put("status", "down").put("error", "no answer within " + CHECK_MILLIS + " ms")), null);
   }
 }

@@ -2,12 +2,12 @@ package me.flashapp.gateway.db;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import java.util.function.Function;
+import me.flashapp.gateway.async.Deadlines;
 
 /**
  * Transactions with one round trip less than {@link Pool#withTransaction}: the work's first
@@ -74,17 +74,8 @@ public final class Transactions {
     if (context == null || waitMillis <= 0) {
       return pool.getConnection();
     }
-    Promise<SqlConnection> leased = Promise.promise();
-    Vertx vertx = context.owner();
-    long timer = vertx.setTimer(waitMillis, id -> leased.tryFail(new DatabaseBusyException(waitMillis)));
-    pool.getConnection().onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.failed()) {
-        leased.tryFail(ar.cause());
-      } else if (!leased.tryComplete(ar.result())) {
-        ar.result().close(); // the caller has given up: hand the connection back at once
-      }
-    });
-    return leased.future();
+    // a connection granted after the deadline is closed at once: that hands it back to the pool
+    return Deadlines.within(context.owner(), waitMillis, pool.getConnection(),
+        () -> Future.failedFuture(new DatabaseBusyException(waitMillis)), SqlConnection::close);
   }
 }

@@ -2,7 +2,6 @@ package me.flashapp.gateway.webhook;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import me.flashapp.gateway.async.Deadlines;
 import me.flashapp.gateway.events.Passes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,18 +161,8 @@ public final class WebhookSender {
     }
     // The client's timeout is an idle timeout: a receiver trickling bytes could hold the send past
     // the claim's lease and let another node send it again. This bounds the whole exchange.
-    Promise<Integer> bounded = Promise.promise();
-    long deadline = vertx.setTimer(TIMEOUT_MILLIS, id -> bounded.tryFail("no complete answer within "
-        + TIMEOUT_MILLIS + " ms"));
-    answer.onComplete(ar -> {
-      vertx.cancelTimer(deadline);
-      if (ar.succeeded()) {
-        bounded.tryComplete(ar.result());
-      } else {
-        bounded.tryFail(ar.cause());
-      }
-    });
-    bounded.future().onComplete(ar -> {
+    Deadlines.within(vertx, TIMEOUT_MILLIS, answer,
+        () -> Future.failedFuture("no complete answer within " + TIMEOUT_MILLIS + " ms"), null).onComplete(ar -> {
       Integer code = ar.succeeded() ? ar.result() : null;
       String error = ar.failed() ? String.valueOf(ar.cause().getMessage()) : null;
       boolean ok = code != null && code >= 200 && code < 300;

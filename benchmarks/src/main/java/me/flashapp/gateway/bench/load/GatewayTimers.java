@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +21,14 @@ import java.util.TreeMap;
 final class GatewayTimers {
   private static final String PREFIX = "gateway_";
   private static final String SUFFIX = "_seconds_bucket{";
+  private static final Map<String, Double> QUANTILES = new LinkedHashMap<>();
+
+  static {
+    QUANTILES.put("p50", 0.5);
+    QUANTILES.put("p90", 0.9);
+    QUANTILES.put("p99", 0.99);
+    QUANTILES.put("p99.9", 0.999);
+  }
 
   /** Series (name with its labels, {@code le} left out) → upper bound in seconds → cumulative count. */
   private final Map<String, TreeMap<Double, Long>> series;
@@ -70,16 +79,10 @@ final class GatewayTimers {
         return;
       }
       JsonObject q = new JsonObject().put("count", total);
-      for (double[] p : new double[][] {{0.5, 0}, {0.9, 0}, {0.99, 0}, {0.999, 0}}) {
-        q.put(label(p[0]), quantileMillis(window, total, p[0]));
-      }
+      QUANTILES.forEach((name, quantile) -> q.put(name, quantileMillis(window, total, quantile)));
       out.put(key, q);
     });
     return out;
-  }
-
-  private static String label(double q) {
-    return q == 0.999 ? "p99.9" : "p" + Math.round(q * 100);
   }
 
   private static Double quantileMillis(List<double[]> window, long total, double q) {

@@ -1,6 +1,7 @@
 package me.flashapp.gateway.bench.load;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -110,7 +111,7 @@ public final class LoadGenerator implements AutoCloseable {
       vertx.setTimer(Math.max(1, o.warmupSeconds() * 1000L), id -> t.measuring(true));
     }
     // The gateway's own timers over the same window: /metrics read as it opens and as it closes.
-    io.vertx.core.Promise<GatewayTimers> atWindowStart = io.vertx.core.Promise.promise();
+    Promise<GatewayTimers> atWindowStart = Promise.promise();
     vertx.setTimer(Math.max(1, o.warmupSeconds() * 1000L), id -> GatewayTimers.read(api).onComplete(atWindowStart));
     progressUntil(out, ops, start, measureFrom, end, () -> false);
     if (t != null) {
