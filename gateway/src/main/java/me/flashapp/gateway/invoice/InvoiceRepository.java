@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import me.flashapp.gateway.db.Rows;
 import me.flashapp.gateway.events.EventType;
 import me.flashapp.gateway.events.Outbox;
 
@@ -168,11 +169,11 @@ public final class InvoiceRepository {
   static Invoice map(Row r) {
     Long due = r.getLong("due_sats");
     return new Invoice(r.getString("id"), r.getString("store_id"), InvoiceType.valueOf(r.getString("type")),
-        r.getBigDecimal("amount"),
-        r.getString("currency"), r.getBigDecimal("rate"), due,
+        Rows.decimal(r, "amount"),
+        r.getString("currency"), Rows.decimal(r, "rate"), due,
         InvoiceStatus.valueOf(r.getString("status")), AdditionalStatus.valueOf(r.getString("additional_status")),
         r.getBoolean("archived"), r.getString("metadata"), r.getString("checkout"),
-        SpeedPolicy.valueOf(r.getString("speed_policy")), r.getBigDecimal("payment_tolerance"),
+        SpeedPolicy.valueOf(r.getString("speed_policy")), Rows.decimal(r, "payment_tolerance"),
         r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("expires_at").toInstant(),
         r.getOffsetDateTime("monitoring_expires_at").toInstant(), r.getInteger("version"));
   }

@@ -29,6 +29,7 @@ public final class Lightning {
   private final List<LightningListener> listeners = new CopyOnWriteArrayList<>();
   private LndNodes nodes;
   private Payouts payouts;
+  private int settlementsAtOnce = 1;
   private final SettleLatency latency;
   private long timer = -1;
   private boolean sweeping;
@@ -64,6 +65,7 @@ public final class Lightning {
                                      Clock clock, LndEndpoint internalEndpoint) {
     Settlement settlement = new Settlement(pool, invoices, clock);
     LndClient internal = new LndClient(vertx, internalEndpoint);
+    settlementsAtOnce = LightningListener.settlementsAtOnce(config.databasePoolSize());
     nodes = new LndNodes(vertx, internal, client -> listen(pool, settlement, clock, client));
     methods.register(new LightningPaymentHandler(vertx, nodes, clock, config.devnetLightning()));
     payouts = new Payouts(pool, internal, clock, config.lndPayoutMaxFeePpm(), config.lndPayoutTimeoutSeconds());
@@ -94,7 +96,7 @@ public final class Lightning {
   }
 
   private Future<Void> listen(Pool pool, Settlement settlement, Clock clock, LndClient client) {
-    LightningListener l = new LightningListener(vertx, pool, settlement, clock, client, latency);
+    LightningListener l = new LightningListener(vertx, pool, settlement, clock, client, latency, settlementsAtOnce);
     listeners.add(l);
     return l.start().onFailure(err -> LOG.warn("LND {}: listener did not start: {}", client.node(), err.getMessage()));
   }

@@ -54,8 +54,8 @@ public final class LightningListener {
   static final String TO_CANCEL = "SELECT li.payment_hash FROM lightning_invoices li JOIN invoices i ON i.id = li.invoice_id"
       + " WHERE li.node = $1 AND li.state = 'open' AND i.status <> 'New' LIMIT 500";
   private static final long MAX_BACKOFF_MILLIS = 15_000;
-  /** Settlements applied at once; the pool has more connections, for everything else. */
-  static final int MAX_CONCURRENT_SETTLEMENTS = 4;
+  /** Connections of the request pool a burst of settlements leaves to everything else. */
+  static final int POOL_CONNECTIONS_LEFT = 2;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -63,6 +63,7 @@ public final class LightningListener {
   private final Clock clock;
   private final LndClient client;
   private final SettleLatency latency;
+  private final int settlementsAtOnce;
   private LndClient.Stream stream;
   private final ArrayDeque<Queued> queued = new ArrayDeque<>();
   /** Settle indexes received and not yet applied (queued or in flight). */
@@ -84,13 +85,27 @@ public final class LightningListener {
   private volatile int connects;
 
   public LightningListener(Vertx vertx, Pool pool, Settlement settlement, Clock clock, LndClient client,
-                           SettleLatency latency) {
+                           SettleLatency latency, int settlementsAtOnce) {
+    if (settlementsAtOnce < 1) {
+      throw new IllegalArgumentException("settlementsAtOnce must be at least 1: " + settlementsAtOnce);
+    }
+    this.settlementsAtOnce = settlementsAtOnce;
     this.vertx = vertx;
     this.latency = latency;
     this.pool = pool;
     this.settlement = settlement;
     this.clock = clock;
     this.client = client;
+  }
+
+  /**
+   * How many settlements a listener applies at once with a request pool of {@code poolSize}: all
+   * but {@link #POOL_CONNECTIONS_LEFT} of its connections (at least one). Each settlement is a
+   * transaction of four round trips; with 4 at once, 500 settlements/s on the 2-core machine
+   * queued behind one another for seconds whenever a burst came (docs/benchmarks.md, ninth session).
+   */
+  static int settlementsAtOnce(int poolSize) {
+    return Math.max(1, poolSize - POOL_CONNECTIONS_LEFT);
   }
 
   /** Loads the persisted position and connects; connection failures are retried, never fatal. */
@@ -174,7 +189,7 @@ public final class LightningListener {
   private record Queued(Invoice inv, long arrivedNanos) {}
 
   private void applyQueued() {
-    while (applying < MAX_CONCURRENT_SETTLEMENTS && !queued.isEmpty()) {
+    while (applying < settlementsAtOnce && !queued.isEmpty()) {
       Queued q = queued.poll();
       int generation = streamGeneration;
       applying++;

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import me.flashapp.gateway.db.Rows;
 import me.flashapp.gateway.invoice.SpeedPolicy;
 
 /** Stores in PostgreSQL. A deleted store is retired ({@code deleted_at}) and invisible to reads. */
@@ -70,7 +71,7 @@ public final class StoreRepository {
   static Store map(Row r) {
     return new Store(r.getString("id"), r.getString("name"), r.getString("website"), r.getString("default_currency"),
         r.getInteger("invoice_expiration"), r.getInteger("monitoring_expiration"),
-        SpeedPolicy.valueOf(r.getString("speed_policy")), r.getBigDecimal("payment_tolerance"),
+        SpeedPolicy.valueOf(r.getString("speed_policy")), Rows.decimal(r, "payment_tolerance"),
         r.getOffsetDateTime("created_at").toInstant());
   }
 }

@@ -180,6 +180,40 @@ class LightningPaymentsTest {
   }
 
   @Test
+  void theDevPayerTakesAnyFormOfTheInvoiceAndRejectsWhatIsNotOne() {
+    // As issued, the node knows the invoice by its text; another spelling of it is decoded.
+    JsonObject upper = invoice(321);
+    Http.Response paid = http.post("/api/v1/dev/lightning/pay",
+        new JsonObject().put("paymentRequest", "LIGHTNING:" + upper.getString("bolt11").toUpperCase()).encode(), ADMIN);
+    assertThat(paid.status()).as(paid.toString()).isEqualTo(200);
+    assertThat(paid.json().getString("paymentHash")).isEqualTo(upper.getString("paymentHash"));
+    awaitStatus(upper.getString("id"), "Settled/None");
+    Http.Response again = http.post("/api/v1/dev/lightning/pay",
+        new JsonObject().put("paymentRequest", upper.getString("bolt11")).encode(), ADMIN);
+    assertThat(again.json().getString("status")).isEqualTo("AlreadySettled");
+
+    // One character changed: the checksum fails, a validation error, nothing paid.
+    JsonObject open = invoice(322);
+    String bolt11 = open.getString("bolt11");
+    int at = bolt11.length() - 10;
+    String tampered = bolt11.substring(0, at) + (bolt11.charAt(at) == 'q' ? 'p' : 'q') + bolt11.substring(at + 1);
+    Http.Response bad = http.post("/api/v1/dev/lightning/pay",
+        new JsonObject().put("paymentRequest", tampered).encode(), ADMIN);
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.body()).contains("paymentRequest").contains("not a valid BOLT11");
+    // Another node's invoice: a valid BOLT11 the devnet node does not have.
+    String foreign = Bolt11Builder.forNetwork(Bolt11Network.REGTEST).amountMsat(322_000).paymentHash(new byte[32])
+        .paymentSecret(new byte[32]).description("elsewhere").timestamp(1_700_000_000L)
+        .sign(new org.bitcoinj.crypto.ECKey());
+    Http.Response unknown = http.post("/api/v1/dev/lightning/pay",
+        new JsonObject().put("paymentRequest", foreign).encode(), ADMIN);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().getString("code")).isEqualTo("lightning-invoice-not-found");
+    assertThat(status(open.getString("id"))).isEqualTo("New/None");
+    assertThat(gw.sql("SELECT 1 FROM invoice_payments WHERE invoice_id = $1", open.getString("id"))).isEmpty();
+  }
+
+  @Test
   void aSettleRacingExpiryIsRecordedAsPaidLate() {
     JsonObject inv = invoice(700);
     gw.clock.advance(Duration.ofMinutes(16));

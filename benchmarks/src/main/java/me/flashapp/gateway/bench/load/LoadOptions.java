@@ -6,7 +6,7 @@ import java.nio.file.Path;
 record LoadOptions(String url, String key, String store, double rate, int terminals, double connectRate,
                    double payments, Payments.Kind paymentKind, int durationSeconds, int warmupSeconds,
                    int drainSeconds, int connections, Path out, boolean smoke, boolean ceiling, String database,
-                   boolean noMethods, double warmupRate, int stores) {
+                   boolean noMethods, double warmupRate, int stores, boolean prepareFirst) {
 
   static final String USAGE = """
       Flash Gateway load generator: drives a running gateway open-loop (constant arrival rates,
@@ -50,6 +50,12 @@ record LoadOptions(String url, String key, String store, double rate, int termin
                              (e.g. --terminals 5000 --stores 1000: five terminals a shop). Not with
                              --store, nor with --payment-kind card (cards and their readers belong
                              to one store)                                       (default 1)
+        --prepare-first      ln, chain, mixed: create every invoice the run will pay before the
+                             schedule starts (16 at a time), so the warmup and the measured window
+                             hold the payments and their settlement only, no invoice creation (the
+                             settle path of issue 4 on its own). payment-prepare is then each
+                             creation's own latency (closed loop, not open-loop). Without it, each
+                             invoice is created 500 ms before its payment, at the same rate
         --duration S         measured seconds                           (default 30)
         --warmup S           seconds of load before measuring             (default 10)
         --warmup-rate F      the warmup runs at F times the rates (0 < F <= 1; default 1): a fresh
@@ -105,12 +111,13 @@ record LoadOptions(String url, String key, String store, double rate, int termin
     String database = null;
     String methods = "default";
     int stores = 1;
+    boolean prepareFirst = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         return null;
       }
-      if (!a.equals("--smoke") && !a.equals("--ceiling") && i + 1 >= args.length) {
+      if (!a.equals("--smoke") && !a.equals("--ceiling") && !a.equals("--prepare-first") && i + 1 >= args.length) {
         throw new IllegalArgumentException(a + " needs a value (see --help)");
       }
       try {
@@ -131,6 +138,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
           case "--out" -> out = Path.of(args[++i]);
           case "--smoke" -> smoke = true;
           case "--ceiling" -> ceiling = true;
+          case "--prepare-first" -> prepareFirst = true;
           case "--database" -> database = args[++i];
           case "--methods" -> methods = args[++i];
           case "--stores" -> stores = Integer.parseInt(args[++i]);
@@ -175,6 +183,9 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       throw new IllegalArgumentException("--stores cannot take --payment-kind card: cards and their readers belong"
           + " to one store");
     }
+    if (prepareFirst && (payments == 0 || kind == Payments.Kind.CARD)) {
+      throw new IllegalArgumentException("--prepare-first applies to ln, chain and mixed payments (--payments P)");
+    }
     boolean noMethods = methods.equals("none");
     if (noMethods && payments > 0 && kind != Payments.Kind.CARD) {
       throw new IllegalArgumentException("--methods none cannot take --payments " + kind.name().toLowerCase()
@@ -184,6 +195,6 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       throw new IllegalArgumentException("--methods applies to the store the generator creates, not to --store");
     }
     return new LoadOptions(url, key, store, rate, terminals, connectRate, payments, kind, duration, warmup, drain,
-        connections, out, smoke, ceiling, database, noMethods, warmupRate, stores);
+        connections, out, smoke, ceiling, database, noMethods, warmupRate, stores, prepareFirst);
   }
 }

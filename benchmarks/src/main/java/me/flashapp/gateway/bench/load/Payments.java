@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,6 +49,8 @@ final class Payments {
   private final Settlements settlements;
   private final Kind kind;
   private final List<String> storeIds;
+  private final ArrayDeque<Prepared> ready = new ArrayDeque<>();
+  private boolean preparedFirst;
   private final AtomicLong launched = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
   private long sequence;
@@ -60,16 +63,63 @@ final class Payments {
     this.storeIds = storeIds;
   }
 
+  /** An invoice ready to pay: its id and the payment method to pay it with. */
+  private record Prepared(String invoiceId, JsonObject method, boolean chain) {}
+
+  /**
+   * {@code --prepare-first}: creates {@code count} invoices before any payment, {@code concurrency}
+   * at a time (closed loop: {@code payment-prepare} is then each creation's own latency, not
+   * corrected for coordinated omission), so that the schedule injects payments only and the
+   * measured window holds nothing but them and their settlement.
+   */
+  Future<Void> prepareAll(Vertx vertx, long count, int concurrency) {
+    preparedFirst = true;
+    AtomicLong next = new AtomicLong();
+    List<Future<Void>> workers = new java.util.ArrayList<>();
+    for (int i = 0; i < concurrency; i++) {
+      workers.add(prepareNext(next, count));
+    }
+    return Future.all(workers).mapEmpty();
+  }
+
+  private Future<Void> prepareNext(AtomicLong next, long count) {
+    long n = next.getAndIncrement();
+    if (n >= count) {
+      return Future.succeededFuture();
+    }
+    boolean chain = isChain(n);
+    long started = System.nanoTime();
+    return prepare(storeIds.get((int) (n % storeIds.size())), chain).transform(ar -> {
+      if (ar.succeeded()) {
+        prepare.success(started);
+        synchronized (ready) {
+          ready.add(new Prepared(ar.result()[0].getString("id"), ar.result()[1], chain));
+        }
+      } else {
+        prepare.error(GatewayApi.describe(ar.cause()));
+      }
+      return prepareNext(next, count);
+    });
+  }
+
+  private boolean isChain(long n) {
+    return kind == Kind.CHAIN || (kind == Kind.MIXED && (n & 1) == 1);
+  }
+
   /** Injections intended in [from + lead, until); those intended at or after {@code measureFrom} count. */
   Future<Void> start(Vertx vertx, double rate, double warmupRate, long from, long measureFrom, long until) {
     Future<Void> mining = kind.usesChain()
         ? OpenLoop.run(vertx, 1.0, from, until, intended -> mineOne(intended, intended >= measureFrom))
         : Future.succeededFuture();
+    if (preparedFirst) {
+      return Future.join(mining, OpenLoop.run(vertx, rate * warmupRate, rate, from, measureFrom, until,
+          intended -> injectPrepared(intended, intended >= measureFrom))).mapEmpty();
+    }
     Future<Void> paying = OpenLoop.run(vertx, rate * warmupRate, rate, from, measureFrom - LEAD_NANOS,
         until - LEAD_NANOS, fire -> {
       long injectAt = fire + LEAD_NANOS;
       long n = sequence++; // the schedule fires on one timer's context
-      boolean chain = kind == Kind.CHAIN || (kind == Kind.MIXED && (n & 1) == 1);
+      boolean chain = isChain(n);
       String storeId = storeIds.get((int) (n % storeIds.size()));
       boolean measured = injectAt >= measureFrom;
       if (measured) {
@@ -84,14 +134,40 @@ final class Payments {
     return Future.join(mining, paying).mapEmpty();
   }
 
-  private Future<Void> prepareAndInject(Vertx vertx, String storeId, long fire, long injectAt, boolean chain,
-                                        boolean measured) {
+  /** Pays the next prepared invoice, intended at {@code intended}. */
+  private void injectPrepared(long intended, boolean measured) {
+    Prepared p;
+    synchronized (ready) {
+      p = ready.poll();
+    }
+    if (p == null) {
+      if (measured) {
+        inject.error("no prepared invoice left (prepare-first made too few)");
+      }
+      return;
+    }
+    if (measured) {
+      launched.incrementAndGet();
+    }
+    inject(p.invoiceId(), p.method(), intended, p.chain(), measured).onComplete(ar -> {
+      if (measured) {
+        finished.incrementAndGet();
+      }
+    });
+  }
+
+  /** Creates an invoice of {@link #AMOUNT_SATS} and reads its payment methods: {invoice, method}. */
+  private Future<JsonObject[]> prepare(String storeId, boolean chain) {
     String methodId = chain ? "BTC-CHAIN" : "BTC-LN";
     String invoices = "/api/v1/stores/" + storeId + "/invoices";
-    Future<JsonObject[]> prepared = api.post(invoices, new JsonObject().put("amount", AMOUNT_SATS).put("currency", "SATS"))
+    return api.post(invoices, new JsonObject().put("amount", AMOUNT_SATS).put("currency", "SATS"))
         .compose(inv -> api.getArray(invoices + "/" + inv.getString("id") + "/payment-methods")
             .map(methods -> new JsonObject[] {inv, method(methods, methodId)}));
-    return prepared.transform(ar -> {
+  }
+
+  private Future<Void> prepareAndInject(Vertx vertx, String storeId, long fire, long injectAt, boolean chain,
+                                        boolean measured) {
+    return prepare(storeId, chain).transform(ar -> {
       if (ar.failed()) {
         if (measured) {
           prepare.error(GatewayApi.describe(ar.cause()));

@@ -58,11 +58,17 @@ final class Report {
     }
     gatewayTimers.forEach(e -> {
       JsonObject t = (JsonObject) e.getValue();
-      out.printf("inside the gateway, measured window: %s n=%d p50<=%s p90<=%s p99<=%s p99.9<=%s ms%n", e.getKey(),
-          t.getLong("count"), t.getValue("p50"), t.getValue("p90"), t.getValue("p99"), t.getValue("p99.9"));
+      out.printf("inside the gateway, measured window: %s n=%d p50%s p90%s p99%s p99.9%s ms%n", e.getKey(),
+          t.getLong("count"), atMost(t.getValue("p50")), atMost(t.getValue("p90")), atMost(t.getValue("p99")),
+          atMost(t.getValue("p99.9")));
     });
     out.println("results in " + o.out().toAbsolutePath() + " (summary.json, latency.html, *.hgrm)");
     return summary;
+  }
+
+  /** "<=bound", or "=beyond the last bucket" for a percentile above every finite bucket (null). */
+  private static String atMost(Object bound) {
+    return bound == null ? "=beyond the last bucket" : "<=" + bound;
   }
 
   private static void addTargetsAndRatios(LoadOptions o, JsonObject operations, JsonObject ceilings) {

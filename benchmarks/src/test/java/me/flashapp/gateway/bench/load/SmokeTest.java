@@ -127,6 +127,23 @@ class SmokeTest {
   }
 
   @Test
+  void prepareFirstCreatesEveryInvoiceBeforeThePaymentsAndPaysEachOnce() throws Exception {
+    Path out = Files.createTempDirectory("smoke-load");
+    JsonObject summary = runGenerator(out, "--smoke", "--rate", "0", "--terminals", "2", "--payments", "8",
+        "--payment-kind", "ln", "--prepare-first");
+    JsonObject ops = summary.getJsonObject("operations");
+    // 8/s over 1 s of warmup and 3 measured seconds, plus 10 spare: all created before the schedule
+    assertThat(ops.getJsonObject("payment-prepare").getLong("ok")).isEqualTo(8L * 4 + 10);
+    // the measured 3 s inject 24, each settled once and seen by both terminals
+    assertThat(ops.getJsonObject("payment-inject").getLong("ok")).isEqualTo(24L);
+    assertThat(ops.getJsonObject("settlement").getLong("ok")).isEqualTo(24L);
+    assertThat(ops.getJsonObject("settlement-fanout").getLong("ok")).isEqualTo(48L);
+    assertThat(ops.getJsonObject("terminal-events").getLong("errors")).isZero();
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--key", "k", "--prepare-first"}))
+        .hasMessageContaining("--prepare-first");
+  }
+
+  @Test
   void cardTapsPayOverPosSocketsAndTerminalsSeeTheInvoicesSettle() throws Exception {
     Path out = Files.createTempDirectory("smoke-load");
     // --methods none: the cards are funded over BTC-LN first, then the taps pay invoices without methods
