@@ -48,11 +48,23 @@ public final class LightningListener {
   /** Sent behind {@link #MARK_SETTLED}: the gateway invoice, locked, found by the same payment hash. */
   static final String LOCK_INVOICE = InvoiceRepository.lockSql(
       "SELECT invoice_id FROM lightning_invoices WHERE payment_hash = $1");
-  static final String OPEN = "SELECT payment_hash FROM lightning_invoices WHERE node = $1 AND state = 'open'"
-      + " ORDER BY created_at LIMIT 1000";
-  /** Open LND invoices whose gateway invoice can no longer be paid (expired, invalid, or paid otherwise). */
-  static final String TO_CANCEL = "SELECT li.payment_hash FROM lightning_invoices li JOIN invoices i ON i.id = li.invoice_id"
-      + " WHERE li.node = $1 AND li.state = 'open' AND i.status <> 'New' LIMIT 500";
+  /**
+   * On every (re)connect, what the V17 trigger skipped: an LND invoice whose row a settlement held
+   * when its gateway invoice left New stays 'open' if that settlement then rolled back (and a
+   * failed settlement always ends in a reconnect). The one scan of the open invoices, per connect.
+   */
+  static final String MARK_CLOSING = "UPDATE lightning_invoices li SET state = 'closing' FROM invoices i"
+      + " WHERE i.id = li.invoice_id AND li.node = $1 AND li.state = 'open' AND i.status <> 'New'";
+  /** Invoices still payable on the node ('closing': being cancelled, see {@link #TO_CANCEL}). */
+  static final String OPEN = "SELECT payment_hash, created_at FROM lightning_invoices WHERE node = $1 AND state = 'open'"
+      + " UNION ALL SELECT payment_hash, created_at FROM lightning_invoices WHERE node = $1 AND state = 'closing'"
+      + " ORDER BY created_at LIMIT 1000"; // each arm on its partial index
+  /**
+   * LND invoices whose gateway invoice can no longer be paid (expired, invalid, or paid otherwise):
+   * marked 'closing' by the transaction in which the gateway invoice left New (schema V17).
+   */
+  static final String TO_CANCEL = "SELECT payment_hash FROM lightning_invoices WHERE node = $1 AND state = 'closing'"
+      + " LIMIT 500";
   private static final long MAX_BACKOFF_MILLIS = 15_000;
   /** Connections of the request pool a burst of settlements leaves to everything else. */
   static final int POOL_CONNECTIONS_LEFT = 2;
@@ -278,7 +290,8 @@ public final class LightningListener {
 
   /** Looks up every open LND invoice of this node and applies what changed while we were not listening. */
   Future<Void> reconcile() {
-    return pool.preparedQuery(OPEN).execute(Tuple.of(client.node())).compose(rows -> {
+    return pool.preparedQuery(MARK_CLOSING).execute(Tuple.of(client.node()))
+        .compose(marked -> pool.preparedQuery(OPEN).execute(Tuple.of(client.node()))).compose(rows -> {
       List<String> hashes = new ArrayList<>();
       rows.forEach(r -> hashes.add(r.getString(0)));
       Future<Void> chain = Future.succeededFuture();

@@ -146,6 +146,37 @@ class MigrationDataTest {
     }
   }
 
+  /**
+   * V17: the LND invoices of gateway invoices that already left New are 'closing' after the
+   * upgrade (the cancel task reads only those now), open ones of New invoices stay open, and from
+   * then on an invoice leaving New marks its own in the same statement.
+   */
+  @Test
+  void lndInvoicesOfUnpayableInvoicesBecomeClosingAtTheUpgradeAndAfterIt() throws Exception {
+    DatabaseUrls.Parts db = DatabaseUrls.parse(TestDatabases.newDatabaseUrl());
+    flyway(db, "16").migrate();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      store(c);
+      String[][] invoices = {{"expired", "Expired", "open"}, {"new", "New", "open"}, {"paid", "Settled", "settled"},
+          {"later", "New", "open"}};
+      for (String[] i : invoices) {
+        exec(c, "INSERT INTO invoices (id, store_id, type, amount, currency, rate, due_sats, status, additional_status,"
+            + " metadata, checkout, speed_policy, payment_tolerance, created_at, expires_at, monitoring_expires_at)"
+            + " VALUES ('" + i[0] + "', 'S', 'Standard', 1000, 'SATS', 100000000, 1000, '" + i[1] + "', 'None',"
+            + " '{}', '{}', 'HighSpeed', 0, now(), now(), now())");
+        exec(c, "INSERT INTO lightning_invoices (payment_hash, invoice_id, node, value_msat, state, created_at)"
+            + " VALUES ('h-" + i[0] + "', '" + i[0] + "', 'node', 1000000, '" + i[2] + "', now())");
+      }
+      flyway(db, null).migrate();
+      assertThat(rows(c, "SELECT invoice_id, state FROM lightning_invoices ORDER BY invoice_id"))
+          .containsExactly("expired closing", "later open", "new open", "paid settled");
+      exec(c, "UPDATE invoices SET status = 'Invalid' WHERE id = 'later'");
+      exec(c, "UPDATE invoices SET additional_status = 'PaidPartial' WHERE id = 'new'"); // still New
+      assertThat(rows(c, "SELECT invoice_id, state FROM lightning_invoices ORDER BY invoice_id"))
+          .containsExactly("expired closing", "later closing", "new open", "paid settled");
+    }
+  }
+
   private static void exec(Connection c, String sql) throws Exception {
     try (var st = c.createStatement()) {
       st.execute(sql);
