@@ -106,6 +106,10 @@ class LightningPaymentsTest {
         .stream().map(r -> r.getString("type")).toList();
     assertThat(types).containsSubsequence("InvoiceCreated", "InvoiceReceivedPayment", "InvoicePaymentSettled",
         "InvoiceSettled");
+    // The settlement writes its payment events and its status events one statement each: every row
+    // still carries its own payload, in id order.
+    assertThat(gw.sql("SELECT type, payload->>'type' AS ptype FROM outbox_events WHERE invoice_id = $1 ORDER BY id",
+        inv.getString("id"))).allSatisfy(r -> assertThat(r.getString("ptype")).isEqualTo(r.getString("type")));
     var payment = gw.sql("SELECT id, value_sats FROM invoice_payments WHERE invoice_id = $1", inv.getString("id"));
     assertThat(payment).hasSize(1);
     assertThat(payment.get(0).getString("id")).isEqualTo(inv.getString("paymentHash"));

@@ -35,8 +35,20 @@ final class GatewayApi {
   }
 
   /** Sends {@code body} and yields the raw 200 body. */
+  /**
+   * No request waits longer than this for an answer (a lost response fails it instead of hanging
+   * the run); far above anything a measurement keeps (latencies are clamped at two minutes, and
+   * the drain gives up sooner).
+   */
+  static final long IDLE_TIMEOUT_MILLIS = 120_000;
+
   Future<Buffer> send(HttpMethod method, String path, Buffer body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(path)
+    return send(method, path, body, IDLE_TIMEOUT_MILLIS);
+  }
+
+  /** As {@link #send(HttpMethod, String, Buffer)}, failing when no answer comes for {@code idleTimeoutMillis}. */
+  Future<Buffer> send(HttpMethod method, String path, Buffer body, long idleTimeoutMillis) {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(path).setIdleTimeout(idleTimeoutMillis)
         .putHeader("Authorization", authorization).putHeader("Content-Type", "application/json");
     return http.request(options)
         .compose(req -> body == null ? req.send() : req.send(body))

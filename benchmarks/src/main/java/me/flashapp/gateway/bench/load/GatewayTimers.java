@@ -37,8 +37,11 @@ final class GatewayTimers {
     this.series = series;
   }
 
+  static final long READ_TIMEOUT_MILLIS = 10_000;
+
   static Future<GatewayTimers> read(GatewayApi api) {
-    return api.send(HttpMethod.GET, "/metrics", null).map(b -> parse(b.toString()));
+    // bounded: the run's report waits for this read, and a lost answer must not hang the run
+    return api.send(HttpMethod.GET, "/metrics", null, READ_TIMEOUT_MILLIS).map(b -> parse(b.toString()));
   }
 
   static GatewayTimers parse(String exposition) {

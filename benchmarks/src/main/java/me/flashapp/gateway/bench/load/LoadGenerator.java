@@ -151,7 +151,15 @@ public final class LoadGenerator implements AutoCloseable {
       extra.put("terminal-events", new JsonObject().put("terminals", o.terminals())
           .put("subscribed", t.connect.ok()).put("receivedTotal", t.received()));
     }
-    JsonObject timers = await(gatewayTimers);
+    JsonObject timers;
+    try {
+      // The read has its own timeout; this bounds the report's wait even if that never fires.
+      timers = gatewayTimers.toCompletionStage().toCompletableFuture()
+          .get(2 * GatewayTimers.READ_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      timers = new JsonObject().put("error", "no answer from /metrics within " + 2 * GatewayTimers.READ_TIMEOUT_MILLIS
+          + " ms");
+    }
     JsonObject summary = Report.write(o, stores, ops, ceilings, extra,
         timers.containsKey("error") ? new JsonObject() : timers, out);
     if (timers.containsKey("error")) {
