@@ -77,19 +77,26 @@ final class Payments {
     AtomicLong next = new AtomicLong();
     List<Future<Void>> workers = new java.util.ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
-      workers.add(prepareNext(next, count));
+      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+      prepareNext(vertx, next, count, done);
+      workers.add(done.future());
     }
     return Future.all(workers).mapEmpty();
   }
 
-  private Future<Void> prepareNext(AtomicLong next, long count) {
+  /**
+   * One worker: the next invoice, then the one after, each step a new task (no chain of futures and
+   * no recursion, even if a request fails at once: tens of thousands in a row).
+   */
+  private void prepareNext(Vertx vertx, AtomicLong next, long count, io.vertx.core.Promise<Void> done) {
     long n = next.getAndIncrement();
     if (n >= count) {
-      return Future.succeededFuture();
+      done.complete();
+      return;
     }
     boolean chain = isChain(n);
     long started = System.nanoTime();
-    return prepare(storeIds.get((int) (n % storeIds.size())), chain).transform(ar -> {
+    prepare(storeIds.get((int) (n % storeIds.size())), chain).onComplete(ar -> {
       if (ar.succeeded()) {
         prepare.success(started);
         synchronized (ready) {
@@ -98,7 +105,7 @@ final class Payments {
       } else {
         prepare.error(GatewayApi.describe(ar.cause()));
       }
-      return prepareNext(next, count);
+      vertx.runOnContext(v -> prepareNext(vertx, next, count, done));
     });
   }
 
