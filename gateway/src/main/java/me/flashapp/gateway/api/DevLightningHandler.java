@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import me.flashapp.gateway.devnet.LndSimulator;
-import me.flashapp.gateway.lightning.Bolt11;
 import me.flashapp.gateway.lightning.Bolt11Exception;
 
 /**
@@ -30,14 +29,11 @@ public final class DevLightningHandler {
     Fields f = new Fields(JsonBody.object(ctx));
     String request = f.string("paymentRequest", true, 4096);
     f.validate();
-    // The node's own invoices, given as issued, are known by their text; anything else is decoded.
-    String hash = simulator.paymentHashOf(request);
-    if (hash == null) {
-      try {
-        hash = Bolt11.decode(request).paymentHashHex();
-      } catch (Bolt11Exception e) {
-        throw ValidationException.of("paymentRequest", "is not a valid BOLT11 invoice: " + e.getMessage());
-      }
+    String hash;
+    try {
+      hash = simulator.paymentHash(request);
+    } catch (Bolt11Exception e) {
+      throw ValidationException.of("paymentRequest", "is not a valid BOLT11 invoice: " + e.getMessage());
     }
     LndSimulator.PayResult result = simulator.settle(hash, -1);
     switch (result) {

@@ -170,19 +170,24 @@ public final class LndSimulator implements AutoCloseable {
 
   /** Pays an invoice of this node as a payer would (tests): settles it with its own amount. */
   public PayResult pay(String paymentRequest) {
-    String hash = paymentHashOf(paymentRequest);
-    return settle(hash != null ? hash : Bolt11.decode(paymentRequest).paymentHashHex(), -1);
+    return settle(paymentHash(paymentRequest), -1);
   }
 
   /**
-   * The payment hash of one of this node's invoices given exactly as AddInvoice returned it, or
-   * null for any other text (another form of it, another node's invoice, not an invoice at all:
-   * decode those). A payer would decode and check the signature, which costs two secp256k1 point
-   * multiplications; the devnet payer lives in the gateway's process, and in a load run that
-   * work, which a real deployment does not do at all, went to the gateway's event loops.
+   * The payment hash of {@code paymentRequest}: for one of this node's invoices given exactly as
+   * AddInvoice returned it, from the node's own record; anything else (another spelling of it,
+   * another node's invoice) is decoded, its signature checked. A payer would always decode, which
+   * costs two secp256k1 point multiplications; the devnet payer lives in the gateway's process, and
+   * in a load run that work, which a real deployment does not do at all, went to its event loops.
+   *
+   * @throws Bolt11Exception if it is not a valid BOLT11 invoice
    */
-  public synchronized String paymentHashOf(String paymentRequest) {
-    return hashByRequest.get(paymentRequest);
+  public String paymentHash(String paymentRequest) {
+    String own;
+    synchronized (this) {
+      own = hashByRequest.get(paymentRequest);
+    }
+    return own != null ? own : Bolt11.decode(paymentRequest).paymentHashHex();
   }
 
   /**

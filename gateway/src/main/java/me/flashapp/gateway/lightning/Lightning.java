@@ -29,7 +29,6 @@ public final class Lightning {
   private final List<LightningListener> listeners = new CopyOnWriteArrayList<>();
   private LndNodes nodes;
   private Payouts payouts;
-  private int settlementsAtOnce = 1;
   private final SettleLatency latency;
   private long timer = -1;
   private boolean sweeping;
@@ -65,11 +64,11 @@ public final class Lightning {
                                      Clock clock, LndEndpoint internalEndpoint) {
     Settlement settlement = new Settlement(pool, invoices, clock);
     LndClient internal = new LndClient(vertx, internalEndpoint);
-    settlementsAtOnce = LightningListener.settlementsAtOnce(config.databasePoolSize());
-    nodes = new LndNodes(vertx, internal, client -> listen(pool, settlement, clock, client));
+    int atOnce = LightningListener.settlementsAtOnce(config.databasePoolSize());
+    nodes = new LndNodes(vertx, internal, client -> listen(pool, settlement, clock, client, atOnce));
     methods.register(new LightningPaymentHandler(vertx, nodes, clock, config.devnetLightning()));
     payouts = new Payouts(pool, internal, clock, config.lndPayoutMaxFeePpm(), config.lndPayoutTimeoutSeconds());
-    return listen(pool, settlement, clock, internal)
+    return listen(pool, settlement, clock, internal, atOnce)
         .compose(v -> pool.query(STORE_NODES).execute())
         .compose(rows -> {
           Future<Void> chain = Future.succeededFuture();
@@ -95,7 +94,7 @@ public final class Lightning {
         });
   }
 
-  private Future<Void> listen(Pool pool, Settlement settlement, Clock clock, LndClient client) {
+  private Future<Void> listen(Pool pool, Settlement settlement, Clock clock, LndClient client, int settlementsAtOnce) {
     LightningListener l = new LightningListener(vertx, pool, settlement, clock, client, latency, settlementsAtOnce);
     listeners.add(l);
     return l.start().onFailure(err -> LOG.warn("LND {}: listener did not start: {}", client.node(), err.getMessage()));

@@ -15,10 +15,13 @@ import java.util.TreeMap;
  * closes, and the percentiles come from the difference of the cumulative bucket counts. The
  * timers' own quantiles are a rolling two-minute window, which also covers part of the warmup.
  *
- * <p>A percentile is reported as the upper bound of the bucket it falls in (Micrometer's buckets
- * are about 10% apart in this range), so it is never lower than the exact value.
+ * <p>A percentile is reported as the upper bound of the bucket it falls in (the gateway's buckets
+ * are 1 ms apart up to 10 ms, coarser above: {@code GatewayMetrics.BUCKETS}), so it is never lower
+ * than the exact value.
  */
 final class GatewayTimers {
+  /** How long a read of {@code /metrics} may take: the run's report waits for it. */
+  static final long READ_TIMEOUT_MILLIS = 10_000;
   private static final String PREFIX = "gateway_";
   private static final String SUFFIX = "_seconds_bucket{";
   private static final Map<String, Double> QUANTILES = new LinkedHashMap<>();
@@ -37,10 +40,7 @@ final class GatewayTimers {
     this.series = series;
   }
 
-  static final long READ_TIMEOUT_MILLIS = 10_000;
-
   static Future<GatewayTimers> read(GatewayApi api) {
-    // bounded: the run's report waits for this read, and a lost answer must not hang the run
     return api.send(HttpMethod.GET, "/metrics", null, READ_TIMEOUT_MILLIS).map(b -> parse(b.toString()));
   }
 

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -155,8 +156,8 @@ public final class LoadGenerator implements AutoCloseable {
     try {
       // The read has its own timeout; this bounds the report's wait even if that never fires.
       timers = gatewayTimers.toCompletionStage().toCompletableFuture()
-          .get(2 * GatewayTimers.READ_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+          .get(2 * GatewayTimers.READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
       timers = new JsonObject().put("error", "no answer from /metrics within " + 2 * GatewayTimers.READ_TIMEOUT_MILLIS
           + " ms");
     }

@@ -1,10 +1,12 @@
 package me.flashapp.gateway.bench.load;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -75,9 +77,9 @@ final class Payments {
   Future<Void> prepareAll(Vertx vertx, long count, int concurrency) {
     preparedFirst = true;
     AtomicLong next = new AtomicLong();
-    List<Future<Void>> workers = new java.util.ArrayList<>();
+    List<Future<Void>> workers = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
-      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+      Promise<Void> done = Promise.promise();
       prepareNext(vertx, next, count, done);
       workers.add(done.future());
     }
@@ -88,7 +90,7 @@ final class Payments {
    * One worker: the next invoice, then the one after, each step a new task (no chain of futures and
    * no recursion, even if a request fails at once: tens of thousands in a row).
    */
-  private void prepareNext(Vertx vertx, AtomicLong next, long count, io.vertx.core.Promise<Void> done) {
+  private void prepareNext(Vertx vertx, AtomicLong next, long count, Promise<Void> done) {
     long n = next.getAndIncrement();
     if (n >= count) {
       done.complete();
