@@ -161,14 +161,15 @@ public final class CardTaps {
   }
 
   /**
-   * Three round trips to PostgreSQL, each a pipeline of statements executed in order: what the
-   * decision needs (the invoice locked, its payments, the card its UID names locked, today's
-   * debits), then the counter consumed, the payment, the journal with its lines and the audit
-   * row, then the events, the invoice's new state and the balances. The card is read inside the
-   * transaction, in the first flight, not before it: one round trip less, and the counter, enabled
-   * flag and limits checked are the locked row's. The money moves last: the store's account row is
-   * shared by every tap at that store, and its lock is held from the move to the commit. A decline
-   * anywhere rolls everything back (a forged tap consumes nothing).
+   * Two round trips to PostgreSQL before COMMIT, each a pipeline of statements executed in order:
+   * what the decision needs (the invoice locked, its payments, the card its UID names locked,
+   * today's debits), then every write: the counter consumed, the payment, its events and the
+   * invoice's new state, the audit row, the day's spending, the journal with its lines and the
+   * balance moves. The card is read inside the transaction, in the first flight, not before it: one
+   * round trip less, and the counter, enabled flag and limits checked are the locked row's. The
+   * money moves last, so the card's ledger row is locked only from the move to the commit (a
+   * store's credit is appended, not applied: its row is locked by no tap). A decline anywhere
+   * rolls everything back (a forged tap consumes nothing).
    */
   private Future<Void> payInTx(SqlConnection tx, TapRequest r, PiccData picc, Card[] paidWith, long[] amountOut) {
     Instant now = clock.instant();
@@ -221,29 +222,29 @@ public final class CardTaps {
         throw new Declined("over-daily-limit", card, counter);
       }
       paidWith[0] = card;
-      return debit(tx, inv, card, counter, due, now, r.client());
+      return debit(tx, inv, paid.result(), card, counter, due, now, r.client());
     });
   }
 
-  private Future<Void> debit(SqlConnection tx, Invoice inv, Card card, int counter, long due, Instant now,
-                             String client) {
+  private Future<Void> debit(SqlConnection tx, Invoice inv, List<PaymentFact> paid, Card card, int counter, long due,
+                             Instant now, String client) {
     String tapId = card.id() + ":" + counter;
     // under the row lock taken in the first flight, so it cannot miss; its guard stays all the same
     Future<Boolean> advanced = CardRepository.advanceCounter(tx, card.id(), counter);
     String details = new JsonObject().put("cardId", card.id()).put("counter", counter).encode();
-    Future<Boolean> recorded = settlement.record(tx, inv, new DetectedPayment(PAYMENT_METHOD, tapId, inv.id(), due,
-        PaymentFact.FINAL, now, card.id(), details));
+    // The tap's payment and journal are new: their keys carry the counter, which only grows under
+    // the card's row lock. So they, the events and the balance moves all go out in one flight.
+    Future<Boolean> recorded = settlement.record(tx, inv, new Settlement.Before(paid, false),
+        new DetectedPayment(PAYMENT_METHOD, tapId, inv.id(), due, PaymentFact.FINAL, now, card.id(), details));
     Future<Void> audited = CardRepository.insertTap(tx, inv.storeId(), card.id(), inv.id(), counter, due,
         TapResult.SETTLED, null, client, now);
     Future<Void> spent = CardRepository.addSpent(tx, card.id(), now, due);
-    // Queued after the payment's first statements; its balance updates go out once the journal is
-    // written, behind the payment's events and the invoice's update.
-    Future<Boolean> posted = Ledger.post(tx, Journal.transfer("card:" + tapId, PAYMENT_KIND, inv.id(),
+    Future<Void> posted = Ledger.postNew(tx, Journal.transfer("card:" + tapId, PAYMENT_KIND, inv.id(),
             Accounts.card(card.id()), Accounts.store(inv.storeId()), due), now)
         .recover(err -> Future.failedFuture(err instanceof InsufficientFundsException
             ? new Declined("insufficient-balance", card, counter) : err));
     return Future.all(List.of(advanced, recorded, audited, spent, posted)).compose(x -> {
-      if (!advanced.result() || !recorded.result() || !posted.result()) {
+      if (!advanced.result()) {
         throw new Declined("counter-replay", card, counter);
       }
       return Future.succeededFuture();

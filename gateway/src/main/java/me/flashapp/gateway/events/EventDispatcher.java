@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -221,10 +222,12 @@ public final class EventDispatcher {
   }
 
   private Future<Numbered> assign(SqlConnection tx, long committedNanos) {
-    // The lock is its own statement: a statement's snapshot is taken before it starts, so a
-    // numbering that waited for another node's must not read what it saw before the wait.
-    return tx.preparedQuery(LOCK).execute(Tuple.of(LOCK_KEY))
-        .compose(x -> tx.preparedQuery(ASSIGN).execute())
+    // The lock is its own statement: a statement's snapshot is taken when it starts, so a
+    // numbering that waited for another node's reads what that one committed. Both go out in one
+    // flight (behind BEGIN): PostgreSQL starts the second only once the first has its lock.
+    Future<RowSet<Row>> locked = tx.preparedQuery(LOCK).execute(Tuple.of(LOCK_KEY));
+    Future<RowSet<Row>> assigned = tx.preparedQuery(ASSIGN).execute();
+    return Future.all(locked, assigned).map(x -> assigned.result())
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(new Numbered(0, List.of()));

@@ -17,20 +17,45 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Wake-up without NOTIFY: a NOTIFY makes PostgreSQL serialize the commits of all notifying
  * transactions on one lock held across the WAL flush (see schema V8), which capped invoice
- * creation. So the INSERT marks its transaction as "woken locally" (the V8 trigger then skips
- * pg_notify) and, once the transaction commits, this node's dispatchers are woken in process. A
- * lost wake-up loses nothing: the row is durable and the dispatcher also polls.
+ * creation. So the INSERT marks its transaction as "woken locally" (the notify trigger is then
+ * not called, schema V18) and, once the transaction commits, this node's dispatchers are woken in
+ * process. A lost wake-up loses nothing: the row is durable and the dispatcher also polls.
+ *
+ * <p>Every event insert is built by {@link #insertSql}: the same statement queues the events for
+ * numbering (no trigger does, since V18).
  */
 public final class Outbox {
-  /** Marks the transaction in the same statement (no extra round trip), then inserts. */
-  public static final String MARK_LOCAL = "WITH wake AS (SELECT set_config('flash.outbox_wake', 'local', true))";
-  static final String INSERT = MARK_LOCAL + " INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at)"
-      + " SELECT $1, $2, $3, $4::text::jsonb, $5 FROM wake";
+  /** The columns an event insert gives, in this order. */
+  public static final String COLUMNS = "store_id, type, invoice_id, payload, created_at";
+  static final String INSERT = insertWokenLocallySql("", "SELECT $1, $2, $3, $4::text::jsonb, $5 FROM wake");
 
   /** Dispatchers of this JVM to wake after a commit that wrote events (normally one). */
   private static final List<Runnable> COMMIT_LISTENERS = new CopyOnWriteArrayList<>();
 
   private Outbox() {}
+
+  /**
+   * One statement that inserts events and queues them for numbering ({@code outbox_unnumbered},
+   * schema V18). {@code ctes}: WITH items the rows may read (no leading WITH; empty for none).
+   * {@code rows}: a query giving the {@link #COLUMNS}. The statement's row count is the number of
+   * events. The trigger notifies the dispatchers when it commits; writers of this node use
+   * {@link #insertWokenLocallySql} instead.
+   */
+  public static String insertSql(String ctes, String rows) {
+    return "WITH " + (ctes.isEmpty() ? "" : ctes + ", ")
+        + "events AS (INSERT INTO outbox_events (" + COLUMNS + ") " + rows + " RETURNING id, store_id)"
+        + " INSERT INTO outbox_unnumbered (event_id, store_id) SELECT id, store_id FROM events";
+  }
+
+  /**
+   * {@link #insertSql} that also marks its transaction as "woken locally", so the notify trigger
+   * is not called: the writer then wakes this node's dispatchers with {@link #wakeAfterCommit}.
+   * {@code rows} must read the CTE {@code wake} (in its FROM), or the mark is not made.
+   */
+  public static String insertWokenLocallySql(String ctes, String rows) {
+    String wake = "wake AS (SELECT set_config('flash.outbox_wake', 'local', true))";
+    return insertSql(ctes.isEmpty() ? wake : wake + ", " + ctes, rows);
+  }
 
   public static Future<Void> append(SqlClient tx, String storeId, EventType type, String invoiceId, String payloadJson,
                                     Instant at) {

@@ -41,7 +41,7 @@ public final class InvoiceWriter {
    * format; numerics go as text (exact). The events are inserted in the drafts' order, so a
    * store's sequence numbers follow it.
    */
-  static final String INSERT_MANY = Outbox.MARK_LOCAL + ", batch AS (SELECT * FROM unnest($1::text[], $2::text[],"
+  static final String INSERT_MANY = Outbox.insertWokenLocallySql("batch AS (SELECT * FROM unnest($1::text[], $2::text[],"
       + " $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::text[], $9::text[], $10::text[], $11::text[],"
       + " $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::text[])"
       + " WITH ORDINALITY AS b (id, store_id, type, amount, currency, rate, due_sats, status, additional_status,"
@@ -50,9 +50,8 @@ public final class InvoiceWriter {
       + " additional_status, archived, metadata, checkout, speed_policy, payment_tolerance, created_at, expires_at,"
       + " monitoring_expires_at, version) SELECT id, store_id, type, amount::numeric, currency, rate::numeric, due_sats,"
       + " status, additional_status, FALSE, metadata::jsonb, checkout::jsonb, speed_policy, payment_tolerance::numeric,"
-      + " created_at, expires_at, monitoring_expires_at, 0 FROM batch)"
-      + " INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at)"
-      + " SELECT store_id, $18, id, payload::jsonb, created_at FROM batch, wake ORDER BY ord";
+      + " created_at, expires_at, monitoring_expires_at, 0 FROM batch)",
+      "SELECT store_id, $18, id, payload::jsonb, created_at FROM batch, wake ORDER BY ord");
 
   private final Pool pool;
   private final int maxBatch;

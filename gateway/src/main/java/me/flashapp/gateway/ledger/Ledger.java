@@ -89,39 +89,79 @@ public final class Ledger {
    */
   public static Future<Boolean> post(SqlConnection tx, Journal journal, Instant at) {
     journal.validate();
-    List<Journal.Line> ordered = journal.linesInLockOrder();
-    int n = ordered.size();
-    String[] accounts = new String[n];
-    Boolean[] mayGoNegative = new Boolean[n];
-    Long[] amounts = new Long[n];
-    Boolean[] later = new Boolean[n];
-    List<Journal.Line> now = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Journal.Line line = ordered.get(i);
-      accounts[i] = line.account();
-      mayGoNegative[i] = Accounts.mayGoNegative(line.account());
-      amounts[i] = line.sats();
-      later[i] = !Accounts.appliedAtOnce(line.account(), line.sats());
-      if (!later[i]) {
-        now.add(line);
+    Posting posting = new Posting(journal);
+    return posting.insert(tx, at).compose(inserted -> inserted ? posting.moves(tx).map(true)
+        : Future.succeededFuture(false));
+  }
+
+  /**
+   * As {@link #post} for a journal whose idempotency key the caller knows to be new (it holds the
+   * lock under which the key is taken, as a card tap holds the card's row): the balance moves go
+   * out in the same flight as the journal, one round trip less. Fails if the key is taken all the
+   * same, after the moves have run: the caller's transaction must then roll back.
+   */
+  public static Future<Void> postNew(SqlConnection tx, Journal journal, Instant at) {
+    journal.validate();
+    Posting posting = new Posting(journal);
+    Future<Void> inserted = posting.insert(tx, at).map(isNew -> {
+      if (!isNew) {
+        throw new IllegalStateException("journal " + journal.idempotencyKey() + " is already posted");
+      }
+      return null;
+    });
+    return Future.all(inserted, posting.moves(tx)).mapEmpty();
+  }
+
+  /** A journal's lines in lock order, as the statements of a posting take them. */
+  private static final class Posting {
+    private final Journal journal;
+    private final String[] accounts;
+    private final Boolean[] mayGoNegative;
+    private final Long[] amounts;
+    private final Boolean[] later;
+    private final List<Journal.Line> now;
+
+    Posting(Journal journal) {
+      this.journal = journal;
+      List<Journal.Line> ordered = journal.linesInLockOrder();
+      int n = ordered.size();
+      accounts = new String[n];
+      mayGoNegative = new Boolean[n];
+      amounts = new Long[n];
+      later = new Boolean[n];
+      now = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        Journal.Line line = ordered.get(i);
+        accounts[i] = line.account();
+        mayGoNegative[i] = Accounts.mayGoNegative(line.account());
+        amounts[i] = line.sats();
+        later[i] = !Accounts.appliedAtOnce(line.account(), line.sats());
+        if (!later[i]) {
+          now.add(line);
+        }
       }
     }
-    return tx.preparedQuery(INSERT_JOURNAL)
-        .execute(Tuple.tuple().addValue(journal.idempotencyKey()).addValue(journal.kind())
-            .addValue(journal.invoiceId()).addValue(at.atOffset(ZoneOffset.UTC))
-            .addValue(accounts).addValue(mayGoNegative).addValue(amounts).addValue(later))
-        .compose(rows -> {
-          if (rows.rowCount() == 0) {
-            return Future.succeededFuture(false);
-          }
-          // Sent together (pipelined on the connection); PostgreSQL still runs them one after the
-          // other in account order, so row locks are taken in that order.
-          List<Future<Void>> moves = new ArrayList<>(now.size());
-          for (Journal.Line line : now) {
-            moves.add(move(tx, line));
-          }
-          return Future.all(moves).map(true);
-        });
+
+    /** The journal, its lines, unopened accounts; false when the idempotency key is taken. */
+    Future<Boolean> insert(SqlConnection tx, Instant at) {
+      return tx.preparedQuery(INSERT_JOURNAL)
+          .execute(Tuple.tuple().addValue(journal.idempotencyKey()).addValue(journal.kind())
+              .addValue(journal.invoiceId()).addValue(at.atOffset(ZoneOffset.UTC))
+              .addValue(accounts).addValue(mayGoNegative).addValue(amounts).addValue(later))
+          .map(rows -> rows.rowCount() > 0);
+    }
+
+    /**
+     * The lines applied at once. Sent together (pipelined on the connection); PostgreSQL still
+     * runs them one after the other in account order, so row locks are taken in that order.
+     */
+    Future<Void> moves(SqlConnection tx) {
+      List<Future<Void>> moves = new ArrayList<>(now.size());
+      for (Journal.Line line : now) {
+        moves.add(move(tx, line));
+      }
+      return Future.all(moves).mapEmpty();
+    }
   }
 
   private static Future<Void> move(SqlConnection tx, Journal.Line line) {

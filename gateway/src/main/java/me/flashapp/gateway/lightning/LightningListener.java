@@ -45,9 +45,11 @@ public final class LightningListener {
   /** A settlement's first statement: marks the LND invoice settled and says whose it is (no row: not ours). */
   static final String MARK_SETTLED = "UPDATE lightning_invoices SET state = 'settled' WHERE payment_hash = $1"
       + " RETURNING invoice_id";
+  private static final String INVOICE_OF_HASH = "SELECT invoice_id FROM lightning_invoices WHERE payment_hash = $1";
   /** Sent behind {@link #MARK_SETTLED}: the gateway invoice, locked, found by the same payment hash. */
-  static final String LOCK_INVOICE = InvoiceRepository.lockSql(
-      "SELECT invoice_id FROM lightning_invoices WHERE payment_hash = $1");
+  static final String LOCK_INVOICE = InvoiceRepository.lockSql(INVOICE_OF_HASH);
+  /** Sent behind {@link #LOCK_INVOICE}: that invoice's payments, and whether this one is among them. */
+  static final String PAID_BEFORE = Settlement.paymentsBeforeSql(INVOICE_OF_HASH);
   /**
    * On every (re)connect, what the V17 trigger skipped: an LND invoice whose row a settlement held
    * when its gateway invoice left New stays 'open' if that settlement then rolled back (and a
@@ -264,10 +266,13 @@ public final class LightningListener {
   private Future<Void> settled(SqlConnection tx, Invoice inv, Long arrivedNanos) {
     String hash = HexFormat.of().formatHex(inv.getRHash().toByteArray());
     // One flight: the LND invoice marked settled (its row lock first, as every settle of it takes
-    // them), then the gateway invoice locked; then the payment (Settlement, two flights) and COMMIT.
+    // them), the gateway invoice locked, its payments read under that lock; then the payment, its
+    // events and the invoice's new state (Settlement, one flight) and COMMIT.
     Future<RowSet<Row>> marked = tx.preparedQuery(MARK_SETTLED).execute(Tuple.of(hash));
     Future<me.flashapp.gateway.invoice.Invoice> locked = InvoiceRepository.lock(tx, LOCK_INVOICE, Tuple.of(hash));
-    return Future.all(marked, locked).compose(x -> {
+    Future<Settlement.Before> before = Settlement.paymentsBefore(tx, PAID_BEFORE,
+        Tuple.of(hash, LightningPaymentHandler.ID, hash));
+    return Future.all(marked, locked, before).compose(x -> {
       me.flashapp.gateway.invoice.Invoice invoice = locked.result();
       if (marked.result().rowCount() == 0 || invoice == null) {
         return Future.succeededFuture(); // not an invoice of ours
@@ -282,7 +287,7 @@ public final class LightningListener {
       Instant at = inv.getSettleDate() > 0 ? Instant.ofEpochSecond(inv.getSettleDate()) : clock.instant();
       String details = new JsonObject().put("preimage", HexFormat.of().formatHex(inv.getRPreimage().toByteArray()))
           .put("amountPaidMsat", inv.getAmtPaidMsat()).encode();
-      return settlement.record(tx, invoice, new DetectedPayment(LightningPaymentHandler.ID, hash, invoice.id(), sats,
+      return settlement.record(tx, invoice, before.result(), new DetectedPayment(LightningPaymentHandler.ID, hash, invoice.id(), sats,
               PaymentFact.FINAL, at, inv.getPaymentRequest(), details))
           .mapEmpty();
     });

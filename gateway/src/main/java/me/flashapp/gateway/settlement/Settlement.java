@@ -8,6 +8,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.events.EventType;
@@ -63,19 +65,73 @@ public final class Settlement {
    * in {@code tx} (a card tap reads it to know what is due).
    */
   public Future<Boolean> record(SqlConnection tx, Invoice inv, DetectedPayment p) {
-    String details = p.detailsJson() == null ? "{}" : p.detailsJson();
     // The insert and the read of the payments go out together; the read sees the insert (same
     // transaction, executed in order) and the locked invoice's payments cannot change under us.
-    Future<Boolean> inserted = tx.preparedQuery(INSERT)
-        .execute(Tuple.from(new Object[] {p.paymentMethodId(), p.paymentId(), p.invoiceId(), p.valueSats(),
-            p.confirmations(), p.receivedAt().atOffset(ZoneOffset.UTC), withDestination(details, p.destination())}))
-        .map(rs -> rs.rowCount() > 0);
+    Future<Boolean> inserted = insert(tx, p);
     Future<List<PaymentFact>> facts = InvoiceRepository.paymentFacts(tx, inv.id());
     return inserted.compose(isNew -> !isNew ? Future.succeededFuture(false) : facts.compose(f -> {
       Future<Void> events = received(tx, inv, p, f);
       Future<Invoice> decided = invoices.reevaluate(tx, inv, f);
       return Future.all(events, decided).map(true);
     }));
+  }
+
+  /**
+   * An invoice's payments as read under its lock, before the one being recorded
+   * ({@link #paymentsBefore}), and whether that one is among them already.
+   */
+  public record Before(List<PaymentFact> payments, boolean recorded) {}
+
+  /**
+   * The statement reading {@link Before} for the invoice that {@code idQuery} (one row, one column,
+   * parameter $1) selects: the payment being recorded is ($2 method, $3 id). Send it in the flight
+   * that locks the invoice, behind the lock: it then reads what the lock's previous holders
+   * committed, and {@link #record(SqlConnection, Invoice, Before, DetectedPayment)} needs no read
+   * of its own.
+   */
+  public static String paymentsBeforeSql(String idQuery) {
+    return "SELECT value_sats, valid, confirmations, received_at, payment_method_id = $2 AND id = $3"
+        + " FROM invoice_payments WHERE invoice_id = (" + idQuery + ")";
+  }
+
+  /** Runs a {@link #paymentsBeforeSql} statement. */
+  public static Future<Before> paymentsBefore(SqlConnection tx, String sql, Tuple args) {
+    return tx.preparedQuery(sql).execute(args).map(rows -> {
+      List<PaymentFact> facts = new ArrayList<>(rows.size() + 1);
+      boolean recorded = false;
+      for (Row r : rows) {
+        facts.add(new PaymentFact(r.getLong(0), r.getBoolean(1), r.getInteger(2), r.getOffsetDateTime(3).toInstant()));
+        recorded |= r.getBoolean(4);
+      }
+      return new Before(facts, recorded);
+    });
+  }
+
+  /**
+   * As {@link #record(SqlConnection, Invoice, DetectedPayment)} with the invoice's payments
+   * already read under its lock: the insert, its events and the invoice's new state all go out in
+   * one flight, one round trip less. A payment {@code before} has is not recorded again (false).
+   * {@code before} must come from the transaction that holds the lock (no payment of the invoice
+   * can have been recorded since), so the insert cannot find the payment there; if it does all the
+   * same, this fails and the transaction rolls back with the events sent beside it.
+   */
+  public Future<Boolean> record(SqlConnection tx, Invoice inv, Before before, DetectedPayment p) {
+    if (before.recorded()) {
+      return Future.succeededFuture(false);
+    }
+    List<PaymentFact> facts = new ArrayList<>(before.payments());
+    // as the database keeps it: timestamps in microseconds
+    facts.add(new PaymentFact(p.valueSats(), true, p.confirmations(), p.receivedAt().truncatedTo(ChronoUnit.MICROS)));
+    Future<Boolean> inserted = insert(tx, p).map(isNew -> {
+      if (!isNew) {
+        throw new IllegalStateException("payment " + p.paymentMethodId() + " " + p.paymentId()
+            + " recorded outside the invoice's lock");
+      }
+      return true;
+    });
+    Future<Void> events = received(tx, inv, p, facts);
+    Future<Invoice> decided = invoices.reevaluate(tx, inv, facts);
+    return Future.all(inserted, events, decided).map(true);
   }
 
   /**
@@ -142,6 +198,13 @@ public final class Settlement {
     boolean late = !p.receivedAt().isBefore(inv.expiresAt());
     return Outbox.append(tx, inv.storeId(), type, inv.id(), InvoiceEvents.payment(type, now, inv.storeId(), inv.id(),
         inv.metadataJson(), late, p.paymentMethodId(), payment, overPaid), now);
+  }
+
+  /** Inserts the payment; false if it was there already. */
+  private static Future<Boolean> insert(SqlConnection tx, DetectedPayment p) {
+    String details = withDestination(p.detailsJson() == null ? "{}" : p.detailsJson(), p.destination());
+    return tx.preparedQuery(INSERT).execute(Tuple.from(new Object[] {p.paymentMethodId(), p.paymentId(), p.invoiceId(),
+        p.valueSats(), p.confirmations(), p.receivedAt().atOffset(ZoneOffset.UTC), details})).map(rs -> rs.rowCount() > 0);
   }
 
   private static String withDestination(String detailsJson, String destination) {

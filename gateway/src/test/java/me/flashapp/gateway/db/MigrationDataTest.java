@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import me.flashapp.gateway.config.DatabaseUrls;
+import me.flashapp.gateway.events.Outbox;
 import me.flashapp.gateway.testing.TestDatabases;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class MigrationDataTest {
       exec(c, String.format(insert, 2, "2", "7"));
       exec(c, String.format(insert, 3, "NULL", "NULL")); // committed, not yet numbered
     }
-    flyway(db, null).migrate();
+    flyway(db, "17").migrate(); // V18 moves the queueing into the writers' statement
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
       assertThat(rows(c, "SELECT event_id, store_id, store_seq, pub_batch FROM outbox_numbers ORDER BY event_id"))
           .containsExactly("1 S 1 null", "2 S 2 7");
@@ -174,6 +175,40 @@ class MigrationDataTest {
       exec(c, "UPDATE invoices SET additional_status = 'PaidPartial' WHERE id = 'new'"); // still New
       assertThat(rows(c, "SELECT invoice_id, state FROM lightning_invoices ORDER BY invoice_id"))
           .containsExactly("expired closing", "later closing", "new open", "paid settled");
+    }
+  }
+
+  /**
+   * V18: the statement that writes events queues them (Outbox.insertSql), no trigger does. An
+   * event queued by the old trigger stays queued once; one written after the upgrade is queued once
+   * (a trigger left behind would queue it a second time, which the primary key refuses); a
+   * rolled-back one is not queued. The notify trigger still fires for a writer that does not wake
+   * the dispatchers itself, and not for one that does.
+   */
+  @Test
+  void eventsAreQueuedByTheStatementThatWritesThem() throws Exception {
+    DatabaseUrls.Parts db = DatabaseUrls.parse(TestDatabases.newDatabaseUrl());
+    flyway(db, "17").migrate();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+         Connection listener = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      store(c);
+      exec(c, "INSERT INTO outbox_events (store_id, type, payload, created_at) VALUES ('S', 'InvoiceCreated', '{}', now())");
+      flyway(db, null).migrate();
+      exec(listener, "LISTEN outbox_events");
+      exec(c, Outbox.insertSql("", "SELECT 'S', 'InvoiceSettled', 'i', '{}'::jsonb, now()"));
+      exec(c, Outbox.insertWokenLocallySql("", "SELECT 'S', 'InvoiceExpired', 'i', '{}'::jsonb, now() FROM wake"));
+      c.setAutoCommit(false);
+      exec(c, Outbox.insertSql("", "SELECT 'S', 'InvoiceInvalid', 'i', '{}'::jsonb, now()"));
+      c.rollback();
+      c.setAutoCommit(true);
+      assertThat(rows(c, "SELECT u.event_id, o.type FROM outbox_unnumbered u JOIN outbox_events o ON o.id = u.event_id"
+          + " ORDER BY u.event_id")).containsExactly("1 InvoiceCreated", "2 InvoiceSettled", "3 InvoiceExpired");
+      assertThat(rows(c, "SELECT count(*) FROM outbox_events")).containsExactly("3");
+      assertThat(rows(c, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'outbox_events'::regclass AND NOT tgisinternal"))
+          .containsExactly("outbox_events_notify");
+      exec(listener, "SELECT 1"); // notifications arrive with the next answer
+      var notified = listener.unwrap(org.postgresql.PGConnection.class).getNotifications(1000);
+      assertThat(notified).extracting(org.postgresql.PGNotification::getName).containsExactly("outbox_events");
     }
   }
 

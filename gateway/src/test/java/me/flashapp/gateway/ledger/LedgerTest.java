@@ -54,6 +54,28 @@ class LedgerTest {
     assertThat(TestGateway.await(Ledger.history(pool, Accounts.card("A"), 10))).hasSize(1);
   }
 
+  /**
+   * postNew sends the balance moves with the journal: posted once it moves the money; a second time
+   * (the caller was wrong that the key is new) it fails, and its transaction moves nothing.
+   */
+  @Test
+  void postingAJournalKnownToBeNewMovesOnceAndRefusesAReplay() {
+    post(Journal.transfer("n0", "card-topup", null, Accounts.TOPUP_CLEARING, Accounts.card("N"), 500));
+    Journal pay = Journal.transfer("n1", "card-payment", null, Accounts.card("N"), Accounts.store("SN"), 200);
+    TestGateway.await(pool.withTransaction(tx -> Ledger.postNew(tx, pay, gw.clock.instant())));
+    assertThat(balance(Accounts.card("N"))).isEqualTo(300);
+    long journals = gw.count("ledger_journals");
+    assertThatThrownBy(() -> TestGateway.await(pool.withTransaction(tx -> Ledger.postNew(tx, pay, gw.clock.instant()))))
+        .hasMessageContaining("journal n1 is already posted");
+    assertThat(balance(Accounts.card("N"))).isEqualTo(300);
+    assertThat(balance(Accounts.store("SN"))).isEqualTo(200);
+    assertThat(gw.count("ledger_journals")).isEqualTo(journals);
+    assertThatThrownBy(() -> TestGateway.await(pool.withTransaction(tx -> Ledger.postNew(tx,
+        Journal.transfer("n2", "card-payment", null, Accounts.card("N"), Accounts.store("SN"), 301), gw.clock.instant()))))
+        .hasCauseInstanceOf(InsufficientFundsException.class);
+    assertThat(balance(Accounts.card("N"))).isEqualTo(300);
+  }
+
   @Test
   void aCardNeverGoesNegativeAndAFailedPostingLeavesNothing() {
     post(Journal.transfer("t2", "card-topup", null, Accounts.TOPUP_CLEARING, Accounts.card("B"), 100));

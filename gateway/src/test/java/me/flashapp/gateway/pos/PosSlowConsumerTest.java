@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import me.flashapp.gateway.events.Outbox;
 import me.flashapp.gateway.testing.Eventually;
 import me.flashapp.gateway.testing.TestGateway;
 import me.flashapp.gateway.testing.WsClient;
@@ -36,9 +37,9 @@ class PosSlowConsumerTest {
   static final int EVENTS = 2_000;
   /** Inserted (and read by the well-behaved terminals) at a time; below MAX_QUEUE, divides EVENTS. */
   static final int CHUNK = 500;
-  static final String BULK_INSERT = "INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at)"
-      + " SELECT $1, 'InvoiceCreated', 'inv0', jsonb_build_object('type', 'InvoiceCreated', 'storeId', $1::text,"
-      + " 'n', g, 'padding', $3::text), now() FROM generate_series(1, $2::int) g";
+  static final String BULK_INSERT = Outbox.insertSql("", "SELECT $1, 'InvoiceCreated', 'inv0', jsonb_build_object("
+      + "'type', 'InvoiceCreated', 'storeId', $1::text, 'n', g, 'padding', $3::text), now()"
+      + " FROM generate_series(1, $2::int) g");
   static TestGateway gw;
   static Vertx clientVertx;
 

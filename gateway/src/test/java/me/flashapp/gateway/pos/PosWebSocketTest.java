@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import me.flashapp.gateway.events.Outbox;
 import me.flashapp.gateway.testing.Eventually;
 import me.flashapp.gateway.testing.TestGateway;
 import me.flashapp.gateway.testing.WsClient;
@@ -17,8 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The POS WebSocket over real sockets: isolation, order, replay, crash recovery. */
 class PosWebSocketTest {
   static final String ADMIN = TestGateway.ADMIN_KEY;
-  static final String INSERT = "INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at)"
-      + " VALUES ($1, 'InvoiceCreated', $2, $3::text::jsonb, now())";
+  static final String INSERT = Outbox.insertSql("", "SELECT $1, 'InvoiceCreated', $2, $3::text::jsonb, now()");
   static TestGateway gw;
 
   @BeforeAll
