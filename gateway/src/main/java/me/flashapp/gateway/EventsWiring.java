@@ -30,7 +30,7 @@ import me.flashapp.gateway.webhook.WebhooksHandler;
  * outbox dispatcher, this node's POS hub, and their routes.
  */
 public final class EventsWiring {
-  /** Slow safety-net poll of the outbox; LISTEN/NOTIFY does the real-time work. */
+  /** Slow safety-net poll of the outbox; the wake-up after each commit (Outbox) does the real-time work. */
   static final long POLL_MILLIS = 5_000;
   private final Vertx vertx;
   private final EventDispatcher dispatcher;
