@@ -35,8 +35,9 @@ public final class InvoiceRepository {
   static final String SET_ARCHIVED = "UPDATE invoices SET archived = $2 WHERE id = $1";
   static final String DUE_FOR_EXPIRY = "SELECT id FROM invoices WHERE status = 'New' AND expires_at <= $1"
       + " ORDER BY expires_at LIMIT $2";
-  static final String PAYMENT_FACTS = "SELECT value_sats, valid, confirmations, received_at FROM invoice_payments"
-      + " WHERE invoice_id = $1";
+  /** The columns of invoice_payments a {@link PaymentFact} is read from ({@link #paymentFact}), in order. */
+  public static final String PAYMENT_FACT_COLUMNS = "value_sats, valid, confirmations, received_at";
+  static final String PAYMENT_FACTS = "SELECT " + PAYMENT_FACT_COLUMNS + " FROM invoice_payments WHERE invoice_id = $1";
 
   private InvoiceRepository() {}
 
@@ -120,10 +121,14 @@ public final class InvoiceRepository {
   public static Future<List<PaymentFact>> paymentFacts(SqlClient db, String invoiceId) {
     return db.preparedQuery(PAYMENT_FACTS).execute(Tuple.of(invoiceId)).map(rows -> {
       List<PaymentFact> out = new ArrayList<>(rows.size());
-      rows.forEach(r -> out.add(new PaymentFact(r.getLong(0), r.getBoolean(1), r.getInteger(2),
-          r.getOffsetDateTime(3).toInstant())));
+      rows.forEach(r -> out.add(paymentFact(r)));
       return out;
     });
+  }
+
+  /** A payment's fact from a row whose first columns are the {@link #PAYMENT_FACT_COLUMNS}. */
+  public static PaymentFact paymentFact(Row r) {
+    return new PaymentFact(r.getLong(0), r.getBoolean(1), r.getInteger(2), r.getOffsetDateTime(3).toInstant());
   }
 
   /** A page of a store's invoices, newest first. */

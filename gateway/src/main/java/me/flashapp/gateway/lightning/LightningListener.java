@@ -287,8 +287,8 @@ public final class LightningListener {
       Instant at = inv.getSettleDate() > 0 ? Instant.ofEpochSecond(inv.getSettleDate()) : clock.instant();
       String details = new JsonObject().put("preimage", HexFormat.of().formatHex(inv.getRPreimage().toByteArray()))
           .put("amountPaidMsat", inv.getAmtPaidMsat()).encode();
-      return settlement.record(tx, invoice, before.result(), new DetectedPayment(LightningPaymentHandler.ID, hash, invoice.id(), sats,
-              PaymentFact.FINAL, at, inv.getPaymentRequest(), details))
+      return settlement.record(tx, invoice, before.result(), new DetectedPayment(LightningPaymentHandler.ID, hash,
+              invoice.id(), sats, PaymentFact.FINAL, at, inv.getPaymentRequest(), details))
           .mapEmpty();
     });
   }

@@ -90,7 +90,7 @@ public final class Settlement {
    * of its own.
    */
   public static String paymentsBeforeSql(String idQuery) {
-    return "SELECT value_sats, valid, confirmations, received_at, payment_method_id = $2 AND id = $3"
+    return "SELECT " + InvoiceRepository.PAYMENT_FACT_COLUMNS + ", payment_method_id = $2 AND id = $3"
         + " FROM invoice_payments WHERE invoice_id = (" + idQuery + ")";
   }
 
@@ -100,7 +100,7 @@ public final class Settlement {
       List<PaymentFact> facts = new ArrayList<>(rows.size() + 1);
       boolean recorded = false;
       for (Row r : rows) {
-        facts.add(new PaymentFact(r.getLong(0), r.getBoolean(1), r.getInteger(2), r.getOffsetDateTime(3).toInstant()));
+        facts.add(InvoiceRepository.paymentFact(r));
         recorded |= r.getBoolean(4);
       }
       return new Before(facts, recorded);

@@ -34,7 +34,6 @@ final class GatewayApi {
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
   }
 
-  /** Sends {@code body} and yields the raw 200 body. */
   /**
    * No request waits longer than this for an answer (a lost response fails it instead of hanging
    * the run); far above anything a measurement keeps (latencies are clamped at two minutes, and
@@ -42,6 +41,7 @@ final class GatewayApi {
    */
   static final long IDLE_TIMEOUT_MILLIS = 120_000;
 
+  /** Sends {@code body} and yields the raw 200 body. */
   Future<Buffer> send(HttpMethod method, String path, Buffer body) {
     return send(method, path, body, IDLE_TIMEOUT_MILLIS);
   }
