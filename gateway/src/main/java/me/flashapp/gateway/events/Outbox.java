@@ -6,6 +6,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +29,16 @@ public final class Outbox {
   /** The columns an event insert gives, in this order. */
   public static final String COLUMNS = "store_id, type, invoice_id, payload, created_at";
   static final String INSERT = insertWokenLocallySql("", "SELECT $1, $2, $3, $4::text::jsonb, $5 FROM wake");
+  /**
+   * Several events in one statement, in the order given (ids, and so each store's sequence
+   * numbers, follow it). Measured with pgbench on the 2-core machine (docs/benchmarks.md,
+   * eleventh session): a settlement's four events cost PostgreSQL about 40% less CPU this way
+   * than as four one-row inserts.
+   */
+  static final String INSERT_MANY = insertWokenLocallySql("batch AS (SELECT * FROM unnest($1::text[], $2::text[],"
+          + " $3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS b (store_id, type, invoice_id, payload,"
+          + " created_at, ord))",
+      "SELECT store_id, type, invoice_id, payload::jsonb, created_at FROM batch, wake ORDER BY ord");
 
   /** Dispatchers of this JVM to wake after a commit that wrote events (normally one). */
   private static final List<Runnable> COMMIT_LISTENERS = new CopyOnWriteArrayList<>();
@@ -57,14 +68,53 @@ public final class Outbox {
     return insertSql(ctes.isEmpty() ? wake : wake + ", " + ctes, rows);
   }
 
+  /** An event to write: its store, type, invoice (may be null), webhook payload and time. */
+  public record Event(String storeId, EventType type, String invoiceId, String payloadJson, Instant at) {}
+
   public static Future<Void> append(SqlClient tx, String storeId, EventType type, String invoiceId, String payloadJson,
                                     Instant at) {
-    return tx.preparedQuery(INSERT)
-        .execute(Tuple.of(storeId, type.name(), invoiceId, payloadJson, at.atOffset(ZoneOffset.UTC)))
-        .map(rs -> {
-          wakeAfterCommit(tx);
-          return null;
-        });
+    return append(tx, List.of(new Event(storeId, type, invoiceId, payloadJson, at)));
+  }
+
+  /**
+   * Writes {@code events} in this order with one statement (none for an empty list): a change
+   * that makes several events (a payment and the status it leads to) pays for one insert.
+   */
+  public static Future<Void> append(SqlClient tx, List<Event> events) {
+    int n = events.size();
+    if (n == 0) {
+      return Future.succeededFuture();
+    }
+    Tuple args;
+    String sql;
+    if (n == 1) {
+      Event e = events.get(0);
+      sql = INSERT;
+      args = Tuple.of(e.storeId(), e.type().name(), e.invoiceId(), e.payloadJson(), e.at().atOffset(ZoneOffset.UTC));
+    } else {
+      String[] stores = new String[n];
+      String[] types = new String[n];
+      String[] invoices = new String[n];
+      String[] payloads = new String[n];
+      OffsetDateTime[] times = new OffsetDateTime[n];
+      for (int k = 0; k < n; k++) {
+        Event e = events.get(k);
+        stores[k] = e.storeId();
+        types[k] = e.type().name();
+        invoices[k] = e.invoiceId();
+        payloads[k] = e.payloadJson();
+        times[k] = e.at().atOffset(ZoneOffset.UTC);
+      }
+      sql = INSERT_MANY;
+      args = Tuple.of(stores, types, invoices, payloads, times);
+    }
+    return tx.preparedQuery(sql).execute(args).map(rs -> {
+      if (rs.rowCount() != n) {
+        throw new IllegalStateException(n + " events to write, " + rs.rowCount() + " written");
+      }
+      wakeAfterCommit(tx);
+      return null;
+    });
   }
 
   /**

@@ -149,26 +149,36 @@ public final class InvoiceService {
    * second read on the payment path).
    */
   public Future<Invoice> reevaluate(SqlConnection tx, Invoice locked, List<PaymentFact> payments) {
-    return apply(tx, locked, InvoiceStateMachine.evaluate(locked, payments, clock.instant()));
+    return reevaluate(tx, locked, payments, List.of());
+  }
+
+  /**
+   * As {@link #reevaluate(SqlConnection, Invoice, List)}, writing {@code earlier} (the events of
+   * the change that led here, a payment's) ahead of the status events, in the same statement.
+   */
+  public Future<Invoice> reevaluate(SqlConnection tx, Invoice locked, List<PaymentFact> payments,
+                                    List<Outbox.Event> earlier) {
+    return apply(tx, locked, InvoiceStateMachine.evaluate(locked, payments, clock.instant()), earlier);
   }
 
   /** Marks an invoice Settled or Invalid by hand; fails with IllegalStateException if not allowed. */
   public Future<Invoice> mark(String invoiceId, InvoiceStatus target) {
     return Transactions.run(pool, tx -> InvoiceRepository.lock(tx, invoiceId).compose(inv -> inv == null
         ? Future.succeededFuture(null)
-        : apply(tx, inv, InvoiceStateMachine.mark(inv, target))));
+        : apply(tx, inv, InvoiceStateMachine.mark(inv, target), List.of())));
   }
 
-  /** Persists a transition (if it changes anything) and its events. */
-  Future<Invoice> apply(SqlConnection tx, Invoice inv, Transition t) {
+  /** Persists a transition (if it changes anything), {@code earlier} and the transition's events. */
+  Future<Invoice> apply(SqlConnection tx, Invoice inv, Transition t, List<Outbox.Event> earlier) {
     if (!t.changes(inv.status(), inv.additionalStatus()) && t.events().isEmpty()) {
-      return Future.succeededFuture(inv);
+      return Outbox.append(tx, earlier).map(inv);
     }
     Instant now = clock.instant();
     // Everything below is sent at once (pipelined on the transaction's connection, executed in
-    // this order): the status update, its events, the listeners' writes. One round trip, not one
-    // per statement; if the update finds the invoice changed, the caller's transaction rolls back.
-    List<Future<?>> writes = new ArrayList<>(2 + t.events().size());
+    // this order): the status update, the events (one statement), the listeners' writes. One
+    // round trip, not one per statement; if the update finds the invoice changed, the caller's
+    // transaction rolls back.
+    List<Future<?>> writes = new ArrayList<>(3);
     writes.add(InvoiceRepository.updateStatus(tx, inv.id(), t.status(), t.additionalStatus(), inv.version())
         .map(updated -> {
           if (!updated) {
@@ -176,11 +186,14 @@ public final class InvoiceService {
           }
           return null;
         }));
+    List<Outbox.Event> events = new ArrayList<>(earlier.size() + t.events().size());
+    events.addAll(earlier);
     for (Transition.StatusEvent e : t.events()) {
       String payload = InvoiceEvents.status(e.type(), now, inv.storeId(), inv.id(), inv.metadataJson(), e.overPaid(),
           e.partiallyPaid(), e.afterExpiration(), e.manuallyMarked());
-      writes.add(Outbox.append(tx, inv.storeId(), e.type(), inv.id(), payload, now));
+      events.add(new Outbox.Event(inv.storeId(), e.type(), inv.id(), payload, now));
     }
+    writes.add(Outbox.append(tx, events));
     Invoice after = withStatus(inv, t);
     if (t.status() == InvoiceStatus.Settled && inv.status() != InvoiceStatus.Settled) {
       for (SettledListener l : settledListeners) {

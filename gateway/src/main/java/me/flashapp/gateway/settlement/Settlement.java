@@ -69,11 +69,8 @@ public final class Settlement {
     // transaction, executed in order) and the locked invoice's payments cannot change under us.
     Future<Boolean> inserted = insert(tx, p);
     Future<List<PaymentFact>> facts = InvoiceRepository.paymentFacts(tx, inv.id());
-    return inserted.compose(isNew -> !isNew ? Future.succeededFuture(false) : facts.compose(f -> {
-      Future<Void> events = received(tx, inv, p, f);
-      Future<Invoice> decided = invoices.reevaluate(tx, inv, f);
-      return Future.all(events, decided).map(true);
-    }));
+    return inserted.compose(isNew -> !isNew ? Future.succeededFuture(false)
+        : facts.compose(f -> invoices.reevaluate(tx, inv, f, received(inv, p, f)).map(true)));
   }
 
   /**
@@ -129,9 +126,8 @@ public final class Settlement {
       }
       return true;
     });
-    Future<Void> events = received(tx, inv, p, facts);
-    Future<Invoice> decided = invoices.reevaluate(tx, inv, facts);
-    return Future.all(inserted, events, decided).map(true);
+    Future<Invoice> decided = invoices.reevaluate(tx, inv, facts, received(inv, p, facts));
+    return Future.all(inserted, decided).map(true);
   }
 
   /**
@@ -172,31 +168,29 @@ public final class Settlement {
             }
             DetectedPayment p = new DetectedPayment(methodId, paymentId, invoiceId, row.getLong("value_sats"), newConfs,
                 row.getOffsetDateTime("received_at").toInstant(), row.getString("destination"), null);
-            return event(tx, inv, p, EventType.InvoicePaymentSettled, facts).compose(x -> invoices.reevaluate(tx, inv, facts));
+            return invoices.reevaluate(tx, inv, facts, List.of(event(inv, p, EventType.InvoicePaymentSettled, facts)));
           })
           .mapEmpty());
     }));
   }
 
-  /** InvoiceReceivedPayment, and InvoicePaymentSettled at once if it is already final enough. */
-  private Future<Void> received(SqlConnection tx, Invoice inv, DetectedPayment p, List<PaymentFact> facts) {
-    Future<Void> f = event(tx, inv, p, EventType.InvoiceReceivedPayment, facts);
-    if (p.confirmations() >= inv.speedPolicy().requiredConfirmations()) {
-      // sent with the first (pipelined), inserted after it: ids, and so seq, keep this order
-      f = Future.all(f, event(tx, inv, p, EventType.InvoicePaymentSettled, facts)).mapEmpty();
-    }
-    return f;
+  /** InvoiceReceivedPayment, and InvoicePaymentSettled with it if it is already final enough. */
+  private List<Outbox.Event> received(Invoice inv, DetectedPayment p, List<PaymentFact> facts) {
+    Outbox.Event first = event(inv, p, EventType.InvoiceReceivedPayment, facts);
+    return p.confirmations() >= inv.speedPolicy().requiredConfirmations()
+        ? List.of(first, event(inv, p, EventType.InvoicePaymentSettled, facts))
+        : List.of(first);
   }
 
   /** A payment event; {@code facts} are the invoice's payments as they are now (for overPaid). */
-  private Future<Void> event(SqlConnection tx, Invoice inv, DetectedPayment p, EventType type, List<PaymentFact> facts) {
+  private Outbox.Event event(Invoice inv, DetectedPayment p, EventType type, List<PaymentFact> facts) {
     Instant now = clock.instant();
     String status = p.confirmations() >= inv.speedPolicy().requiredConfirmations() ? "Settled" : "Processing";
     String payment = InvoiceEvents.paymentJson(p.paymentId(), p.receivedAt(), p.valueSats(), status, p.destination());
     long paid = InvoiceService.paidSats(facts);
     boolean overPaid = !inv.isTopUp() && paid > inv.dueSats();
     boolean late = !p.receivedAt().isBefore(inv.expiresAt());
-    return Outbox.append(tx, inv.storeId(), type, inv.id(), InvoiceEvents.payment(type, now, inv.storeId(), inv.id(),
+    return new Outbox.Event(inv.storeId(), type, inv.id(), InvoiceEvents.payment(type, now, inv.storeId(), inv.id(),
         inv.metadataJson(), late, p.paymentMethodId(), payment, overPaid), now);
   }
 

@@ -93,4 +93,22 @@ class SettlementTest {
     assertThat(events(inv)).isEqualTo(written);
     assertThat(status(inv)).isEqualTo("Settled/None");
   }
+
+  /**
+   * A payment that settles its invoice: its events and the status events it leads to, in this
+   * order, written by one statement (rows one statement inserts share its command id, cmin).
+   */
+  @Test
+  void aPaymentAndTheStatusItLeadsToAreWrittenByOneStatementInOrder() {
+    String inv = invoice(1000);
+    assertThat(record(payment("d-0", inv, 1000))).isTrue();
+    var rows = gw.sql("SELECT type, cmin::text::int AS cmd FROM outbox_events WHERE invoice_id = $1"
+        + " AND type <> 'InvoiceCreated' ORDER BY id", inv);
+    assertThat(rows).extracting(r -> r.getString("type")).containsExactly("InvoiceReceivedPayment",
+        "InvoicePaymentSettled", "InvoiceProcessing", "InvoiceSettled");
+    assertThat(rows).extracting(r -> r.getInteger("cmd")).containsOnly(rows.get(0).getInteger("cmd"));
+    assertThat(gw.sql("SELECT o.type FROM outbox_events o JOIN outbox_unnumbered u ON u.event_id = o.id"
+        + " WHERE o.invoice_id = $1 UNION ALL SELECT o.type FROM outbox_events o JOIN outbox_numbers n"
+        + " ON n.event_id = o.id WHERE o.invoice_id = $1", inv)).hasSize(5); // InvoiceCreated too: each queued or numbered once
+  }
 }
