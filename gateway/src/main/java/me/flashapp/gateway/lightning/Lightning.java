@@ -64,7 +64,7 @@ public final class Lightning {
                                      Clock clock, LndEndpoint internalEndpoint) {
     Settlement settlement = new Settlement(pool, invoices, clock);
     LndClient internal = new LndClient(vertx, internalEndpoint);
-    int atOnce = LightningListener.settlementsAtOnce(config.databasePoolSize());
+    int atOnce = LightningListener.transactionsAtOnce(config.databasePoolSize());
     nodes = new LndNodes(vertx, internal, client -> listen(pool, settlement, clock, client, atOnce));
     methods.register(new LightningPaymentHandler(vertx, nodes, clock, config.devnetLightning()));
     payouts = new Payouts(pool, internal, clock, config.lndPayoutMaxFeePpm(), config.lndPayoutTimeoutSeconds());
@@ -94,8 +94,8 @@ public final class Lightning {
         });
   }
 
-  private Future<Void> listen(Pool pool, Settlement settlement, Clock clock, LndClient client, int settlementsAtOnce) {
-    LightningListener l = new LightningListener(vertx, pool, settlement, clock, client, latency, settlementsAtOnce);
+  private Future<Void> listen(Pool pool, Settlement settlement, Clock clock, LndClient client, int transactionsAtOnce) {
+    LightningListener l = new LightningListener(vertx, pool, settlement, clock, client, latency, transactionsAtOnce);
     listeners.add(l);
     return l.start().onFailure(err -> LOG.warn("LND {}: listener did not start: {}", client.node(), err.getMessage()));
   }

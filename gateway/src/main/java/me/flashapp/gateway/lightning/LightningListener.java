@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import me.flashapp.gateway.db.Transactions;
 import me.flashapp.gateway.invoice.InvoiceRepository;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's SubscribeInvoices stream. Settled invoices become payments (exactly once, by payment
- * hash) through {@link Settlement}, several at once. The add/settle index is persisted (at most once
+ * hash) through {@link Settlement}, a burst of them in group commits. The add/settle index is persisted (at most once
  * a second) as a watermark below which everything is applied, so a reconnect or restart resumes
  * without skipping anything; on every (re)connect the open invoices are also looked up one by one,
  * because LND replays nothing for an index of 0 and a payment may land between our last event and
@@ -70,6 +72,10 @@ public final class LightningListener {
   private static final long MAX_BACKOFF_MILLIS = 15_000;
   /** Connections of the request pool a burst of settlements leaves to everything else. */
   static final int POOL_CONNECTIONS_LEFT = 2;
+  /** Settlement transactions in flight at once, at most (see {@link #applyQueued}). */
+  static final int MAX_TRANSACTIONS_AT_ONCE = 2;
+  /** Settlements one transaction applies, at most. */
+  static final int MAX_BATCH = 32;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -77,13 +83,16 @@ public final class LightningListener {
   private final Clock clock;
   private final LndClient client;
   private final SettleLatency latency;
-  private final int settlementsAtOnce;
+  private final int transactionsAtOnce;
   private LndClient.Stream stream;
   private final ArrayDeque<Queued> queued = new ArrayDeque<>();
   /** Settle indexes received and not yet applied (queued or in flight). */
   private final TreeSet<Long> unapplied = new TreeSet<>();
   private long maxSettleSeen;
-  private int applying;
+  /** Settlement transactions open; with {@link #waiting}, written on the context, read by {@link #status}. */
+  private volatile int applying;
+  /** Settlements queued, not yet in a transaction. */
+  private volatile int waiting;
   /** Bumped when a stream ends: completions of its settlements no longer move the index. */
   private int streamGeneration;
   private long addIndex;
@@ -99,11 +108,11 @@ public final class LightningListener {
   private volatile int connects;
 
   public LightningListener(Vertx vertx, Pool pool, Settlement settlement, Clock clock, LndClient client,
-                           SettleLatency latency, int settlementsAtOnce) {
-    if (settlementsAtOnce < 1) {
-      throw new IllegalArgumentException("settlementsAtOnce must be at least 1: " + settlementsAtOnce);
+                           SettleLatency latency, int transactionsAtOnce) {
+    if (transactionsAtOnce < 1) {
+      throw new IllegalArgumentException("transactionsAtOnce must be at least 1: " + transactionsAtOnce);
     }
-    this.settlementsAtOnce = settlementsAtOnce;
+    this.transactionsAtOnce = transactionsAtOnce;
     this.vertx = vertx;
     this.latency = latency;
     this.pool = pool;
@@ -113,13 +122,12 @@ public final class LightningListener {
   }
 
   /**
-   * How many settlements a listener applies at once with a request pool of {@code poolSize}: all
-   * but {@link #POOL_CONNECTIONS_LEFT} of its connections (at least one). Each settlement is a
-   * transaction of four round trips; with 4 at once, 500 settlements/s on the 2-core machine
-   * queued behind one another for seconds whenever a burst came (docs/benchmarks.md, ninth session).
+   * How many settlement transactions a listener keeps in flight with a request pool of
+   * {@code poolSize}: {@link #MAX_TRANSACTIONS_AT_ONCE}, leaving the pool
+   * {@link #POOL_CONNECTIONS_LEFT} (at least one).
    */
-  static int settlementsAtOnce(int poolSize) {
-    return Math.max(1, poolSize - POOL_CONNECTIONS_LEFT);
+  static int transactionsAtOnce(int poolSize) {
+    return Math.max(1, Math.min(MAX_TRANSACTIONS_AT_ONCE, poolSize - POOL_CONNECTIONS_LEFT));
   }
 
   /** Loads the persisted position and connects; connection failures are retried, never fatal. */
@@ -165,6 +173,7 @@ public final class LightningListener {
     // the next subscription replays from the watermark; what is still queued comes again
     streamGeneration++;
     queued.clear();
+    waiting = 0;
     unapplied.clear();
     maxSettleSeen = settleIndex;
     lastError = err == null ? "the node ended the stream" : err.getMessage();
@@ -175,14 +184,17 @@ public final class LightningListener {
   }
 
   /**
-   * Settlements are applied several at once (each is its own transaction, idempotent by payment
-   * hash, and two of one invoice serialize on its row lock), so a burst of payments is not queued
-   * behind one commit at a time. The persisted settle index is a watermark: the highest index at or
-   * below which every settlement is applied, so a restart or reconnect replays from there and
-   * nothing is skipped (what was applied again is recorded once). Other events (an invoice added or
-   * cancelled) record nothing and only move the add index. Both are persisted by
-   * {@link #flushPosition}, never ahead of what is applied: at once when no settlement is in
-   * flight, else at most once a second.
+   * Settlements are applied in group commits: while fewer than {@code transactionsAtOnce}
+   * settlement transactions are open, the next one takes everything queued (up to
+   * {@link #MAX_BATCH}). A quiet node applies each settlement at once in its own transaction; a
+   * burst shares transactions, their round trips and their commits instead of queueing behind
+   * them (each settlement is idempotent by payment hash, so a batch that fails is applied again
+   * one settlement at a time, see {@link #apply}). The persisted settle index is a watermark:
+   * the highest index at or below which every settlement is applied, so a restart or reconnect
+   * replays from there and nothing is skipped (what was applied again is recorded once). Other
+   * events (an invoice added or cancelled) record nothing and only move the add index. Both are
+   * persisted by {@link #flushPosition}, never ahead of what is applied: at once when no
+   * settlement is in flight, else at most once a second.
    */
   private void onInvoice(Invoice inv) {
     long arrived = System.nanoTime();
@@ -197,17 +209,22 @@ public final class LightningListener {
     maxSettleSeen = Math.max(maxSettleSeen, index);
     unapplied.add(index);
     queued.add(new Queued(inv, arrived));
+    waiting = queued.size();
     applyQueued();
   }
 
   private record Queued(Invoice inv, long arrivedNanos) {}
 
   private void applyQueued() {
-    while (applying < settlementsAtOnce && !queued.isEmpty()) {
-      Queued q = queued.poll();
+    while (applying < transactionsAtOnce && !queued.isEmpty()) {
+      List<Queued> batch = new ArrayList<>(Math.min(queued.size(), MAX_BATCH));
+      while (batch.size() < MAX_BATCH && !queued.isEmpty()) {
+        batch.add(queued.poll());
+      }
+      waiting = queued.size();
       int generation = streamGeneration;
       applying++;
-      Transactions.run(pool, tx -> settled(tx, q.inv(), q.arrivedNanos())).onComplete(ar -> {
+      apply(batch).onComplete(ar -> {
         applying--;
         if (generation != streamGeneration) {
           applyQueued(); // from a stream since replaced: the new one replays it if need be
@@ -222,7 +239,9 @@ public final class LightningListener {
           }
           return;
         }
-        unapplied.remove(q.inv().getSettleIndex());
+        for (Queued q : batch) {
+          unapplied.remove(q.inv().getSettleIndex());
+        }
         long watermark = unapplied.isEmpty() ? maxSettleSeen : unapplied.first() - 1;
         if (watermark > settleIndex) {
           settleIndex = watermark;
@@ -236,6 +255,54 @@ public final class LightningListener {
         }
       });
     }
+  }
+
+  /**
+   * Applies {@code batch} in one transaction. If that fails (two settlements of one invoice in
+   * the batch, a deadlock with another writer, an invoice changed under it), each settlement is
+   * applied again alone, in order, so one that cannot be applied fails only itself.
+   */
+  private Future<Void> apply(List<Queued> batch) {
+    if (batch.size() == 1) {
+      Queued q = batch.get(0);
+      return Transactions.run(pool, tx -> settled(tx, q.inv(), q.arrivedNanos()));
+    }
+    return Transactions.run(pool, tx -> settledTogether(tx, batch)).recover(err -> {
+      LOG.debug("LND {}: a batch of {} settlements failed ({}); applying them one by one", client.node(),
+          batch.size(), err.toString());
+      Future<Void> chain = Future.succeededFuture();
+      for (Queued q : batch) {
+        chain = chain.compose(v -> Transactions.run(pool, tx -> settled(tx, q.inv(), q.arrivedNanos())));
+      }
+      return chain;
+    });
+  }
+
+  /**
+   * Several settlements in {@code tx}: all their lock flights go out together, then all their
+   * records. Two of one gateway invoice would each read its payments without the other's, so
+   * such a batch fails (and is applied one by one).
+   */
+  private Future<Void> settledTogether(SqlConnection tx, List<Queued> batch) {
+    List<Future<Locked>> locks = new ArrayList<>(batch.size());
+    for (Queued q : batch) {
+      locks.add(lock(tx, q.inv(), q.arrivedNanos()));
+    }
+    return Future.all(locks).compose(x -> {
+      Set<String> invoices = new HashSet<>();
+      for (Future<Locked> f : locks) {
+        me.flashapp.gateway.invoice.Invoice invoice = f.result().invoice();
+        if (invoice != null && !invoices.add(invoice.id())) {
+          return Future.failedFuture(new IllegalStateException("two settlements of invoice " + invoice.id()
+              + " in one batch"));
+        }
+      }
+      List<Future<Void>> records = new ArrayList<>(batch.size());
+      for (Future<Locked> f : locks) {
+        records.add(record(tx, f.result()));
+      }
+      return Future.all(records).mapEmpty();
+    });
   }
 
   /** Persists the in-memory position if events that recorded nothing moved it. */
@@ -264,33 +331,51 @@ public final class LightningListener {
    * {@link SettleLatency}; null when not from the stream (nanoTime may be negative: no sentinel).
    */
   private Future<Void> settled(SqlConnection tx, Invoice inv, Long arrivedNanos) {
+    return lock(tx, inv, arrivedNanos).compose(l -> record(tx, l));
+  }
+
+  /**
+   * A settlement's first flight ({@link #settled}), and what it found: {@code invoice} is null if
+   * the LND invoice is not one of ours.
+   */
+  private record Locked(Invoice inv, Long arrivedNanos, me.flashapp.gateway.invoice.Invoice invoice,
+                        Settlement.Before before) {}
+
+  /**
+   * One flight: the LND invoice marked settled (its row lock first, as every settle of it takes
+   * them), the gateway invoice locked, its payments read under that lock.
+   */
+  private Future<Locked> lock(SqlConnection tx, Invoice inv, Long arrivedNanos) {
     String hash = HexFormat.of().formatHex(inv.getRHash().toByteArray());
-    // One flight: the LND invoice marked settled (its row lock first, as every settle of it takes
-    // them), the gateway invoice locked, its payments read under that lock; then the payment, its
-    // events and the invoice's new state (Settlement, one flight) and COMMIT.
     Future<RowSet<Row>> marked = tx.preparedQuery(MARK_SETTLED).execute(Tuple.of(hash));
     Future<me.flashapp.gateway.invoice.Invoice> locked = InvoiceRepository.lock(tx, LOCK_INVOICE, Tuple.of(hash));
     Future<Settlement.Before> before = Settlement.paymentsBefore(tx, PAID_BEFORE,
         Tuple.of(hash, LightningPaymentHandler.ID, hash));
-    return Future.all(marked, locked, before).compose(x -> {
-      me.flashapp.gateway.invoice.Invoice invoice = locked.result();
-      if (marked.result().rowCount() == 0 || invoice == null) {
-        return Future.succeededFuture(); // not an invoice of ours
-      }
-      if (arrivedNanos != null && latency != null) {
-        latency.notified(invoice.id(), arrivedNanos);
-      }
-      long sats = inv.getAmtPaidMsat() / 1000; // msat below a sat are not the merchant's to count
-      if (sats <= 0) {
-        return Future.succeededFuture();
-      }
-      Instant at = inv.getSettleDate() > 0 ? Instant.ofEpochSecond(inv.getSettleDate()) : clock.instant();
-      String details = new JsonObject().put("preimage", HexFormat.of().formatHex(inv.getRPreimage().toByteArray()))
-          .put("amountPaidMsat", inv.getAmtPaidMsat()).encode();
-      return settlement.record(tx, invoice, before.result(), new DetectedPayment(LightningPaymentHandler.ID, hash,
-              invoice.id(), sats, PaymentFact.FINAL, at, inv.getPaymentRequest(), details))
-          .mapEmpty();
-    });
+    return Future.all(marked, locked, before).map(x -> new Locked(inv, arrivedNanos,
+        marked.result().rowCount() == 0 ? null : locked.result(), before.result()));
+  }
+
+  /** The second flight: the payment, its events and the invoice's new state (Settlement, one flight). */
+  private Future<Void> record(SqlConnection tx, Locked l) {
+    me.flashapp.gateway.invoice.Invoice invoice = l.invoice();
+    Invoice inv = l.inv();
+    if (invoice == null) {
+      return Future.succeededFuture(); // not an invoice of ours
+    }
+    if (l.arrivedNanos() != null && latency != null) {
+      latency.notified(invoice.id(), l.arrivedNanos());
+    }
+    long sats = inv.getAmtPaidMsat() / 1000; // msat below a sat are not the merchant's to count
+    if (sats <= 0) {
+      return Future.succeededFuture();
+    }
+    String hash = HexFormat.of().formatHex(inv.getRHash().toByteArray());
+    Instant at = inv.getSettleDate() > 0 ? Instant.ofEpochSecond(inv.getSettleDate()) : clock.instant();
+    String details = new JsonObject().put("preimage", HexFormat.of().formatHex(inv.getRPreimage().toByteArray()))
+        .put("amountPaidMsat", inv.getAmtPaidMsat()).encode();
+    return settlement.record(tx, invoice, l.before(), new DetectedPayment(LightningPaymentHandler.ID, hash,
+            invoice.id(), sats, PaymentFact.FINAL, at, inv.getPaymentRequest(), details))
+        .mapEmpty();
   }
 
   /** Looks up every open LND invoice of this node and applies what changed while we were not listening. */
@@ -332,10 +417,14 @@ public final class LightningListener {
     });
   }
 
-  /** Health: node, stream state, last persisted settle index, last error. */
+  /**
+   * Health: node, stream state, last persisted settle index, settlements waiting for a
+   * transaction and settlement transactions open, last error.
+   */
   public JsonObject status() {
     return new JsonObject().put("node", client.node()).put("stream", state).put("addIndex", addIndex)
-        .put("settleIndex", settleIndex).put("connects", connects).put("error", lastError);
+        .put("settleIndex", settleIndex).put("queued", waiting).put("applying", applying).put("connects", connects)
+        .put("error", lastError);
   }
 
   public boolean streaming() {

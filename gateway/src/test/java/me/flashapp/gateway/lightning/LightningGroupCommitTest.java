@@ -1,0 +1,144 @@
+package me.flashapp.gateway.lightning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import me.flashapp.gateway.testing.Eventually;
+import me.flashapp.gateway.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Settlements that arrive while the listener's transactions are all open wait, and then go
+ * together in one transaction (a group commit). Made deterministic by holding the row locks of
+ * the invoices the open transactions settle, so they cannot finish until the test lets them.
+ */
+class LightningGroupCommitTest {
+  static TestGateway gw;
+  static String store;
+
+  @BeforeAll
+  static void start() {
+    gw = TestGateway.start();
+    store = gw.createStore("Group commit cafe");
+  }
+
+  @AfterAll
+  static void stop() {
+    gw.close();
+  }
+
+  /** {id, paymentHash} of a new invoice of {@code sats}. */
+  static JsonObject invoice(long sats) {
+    var r = gw.http().post("/api/v1/stores/" + store + "/invoices",
+        new JsonObject().put("amount", Long.toString(sats)).put("currency", "SATS").encode(), TestGateway.ADMIN_KEY);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    String id = r.json().getString("id");
+    String hash = gw.sql("SELECT payment_hash FROM lightning_invoices WHERE invoice_id = $1", id).get(0)
+        .getString("payment_hash");
+    return new JsonObject().put("id", id).put("paymentHash", hash);
+  }
+
+  static JsonObject listener() {
+    return gw.gateway().lightning().listeners().get(0).status();
+  }
+
+  static void pay(JsonObject inv) {
+    assertThat(gw.gateway().lightning().simulator().settle(inv.getString("paymentHash"), -1))
+        .isEqualTo(me.flashapp.gateway.devnet.LndSimulator.PayResult.SETTLED);
+  }
+
+  /** The transaction ids (xmin) that wrote the payments of {@code invoiceIds}. */
+  static List<String> writers(List<String> invoiceIds) {
+    return gw.sql("SELECT xmin::text AS tx FROM invoice_payments WHERE invoice_id = ANY($1) ORDER BY received_at, id",
+        (Object) invoiceIds.toArray(new String[0])).stream().map(r -> r.getString("tx")).toList();
+  }
+
+  static long events(String invoiceId, String type) {
+    return gw.sql("SELECT count(*) AS n FROM outbox_events WHERE invoice_id = $1 AND type = $2", invoiceId, type)
+        .get(0).getLong("n");
+  }
+
+  /**
+   * Pays two invoices whose rows the test holds locked (both of the listener's transactions then
+   * wait on them), pays {@code queued} (they must wait for a transaction), then lets go.
+   */
+  static void payBehindTwoBlockedTransactions(List<JsonObject> queued) {
+    JsonObject a = invoice(300);
+    JsonObject b = invoice(301);
+    SqlConnection holder = TestGateway.await(gw.gateway().database().pool().getConnection());
+    try {
+      TestGateway.await(holder.query("BEGIN").execute());
+      TestGateway.await(holder.query("SELECT id FROM invoices WHERE id IN ('" + a.getString("id") + "', '"
+          + b.getString("id") + "') FOR UPDATE").execute());
+      pay(a);
+      pay(b);
+      Eventually.until("both transactions open", () -> listener().getInteger("applying") == 2);
+      queued.forEach(LightningGroupCommitTest::pay);
+      Eventually.until("the rest queued", () -> listener().getInteger("queued") == queued.size());
+      assertThat(listener().getInteger("applying")).isEqualTo(2);
+    } finally {
+      TestGateway.await(holder.query("ROLLBACK").execute());
+      holder.close();
+    }
+    Eventually.until("a and b settled", () -> writers(List.of(a.getString("id"), b.getString("id"))).size() == 2);
+  }
+
+  @Test
+  void settlementsThatWaitedAreAppliedTogetherInOneTransactionEachOnce() {
+    List<JsonObject> queued = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      queued.add(invoice(1000 + i));
+    }
+    payBehindTwoBlockedTransactions(queued);
+    List<String> ids = queued.stream().map(i -> i.getString("id")).toList();
+    Eventually.until("all ten recorded", () -> writers(ids).size() == 10);
+    assertThat(Set.copyOf(writers(ids))).hasSize(1); // one transaction wrote them all
+    for (int i = 0; i < queued.size(); i++) {
+      String id = ids.get(i);
+      long sats = 1000L + i;
+      assertThat(gw.sql("SELECT status, value_sats FROM invoices i JOIN invoice_payments p ON p.invoice_id = i.id"
+          + " WHERE i.id = $1", id)).singleElement().satisfies(r -> {
+            assertThat(r.getString("status")).isEqualTo("Settled");
+            assertThat(r.getLong("value_sats")).isEqualTo(sats);
+          });
+      for (String type : List.of("InvoiceReceivedPayment", "InvoicePaymentSettled", "InvoiceSettled")) {
+        assertThat(events(id, type)).as(id + " " + type).isEqualTo(1);
+      }
+    }
+    assertThat(listener().getInteger("queued")).isZero();
+  }
+
+  /**
+   * Two LND invoices of one gateway invoice in one batch would each read its payments without the
+   * other's: that batch is refused and its settlements applied one by one, each counted.
+   */
+  @Test
+  void twoSettlementsOfOneInvoiceInABatchAreAppliedOneByOne() {
+    JsonObject x = invoice(1000);
+    JsonObject y = invoice(1000);
+    JsonObject z = invoice(1000);
+    // y's LND invoice now pays x, as a second payment request of the same invoice would
+    gw.sql("UPDATE lightning_invoices SET invoice_id = $1 WHERE payment_hash = $2", x.getString("id"),
+        y.getString("paymentHash"));
+    payBehindTwoBlockedTransactions(List.of(x, y, z));
+    Eventually.until("x paid twice, z once",
+        () -> writers(List.of(x.getString("id"))).size() == 2 && writers(List.of(z.getString("id"))).size() == 1);
+    Set<String> txs = writers(List.of(x.getString("id"), z.getString("id"))).stream().collect(Collectors.toSet());
+    assertThat(txs).hasSize(3); // the batch rolled back; each applied in a transaction of its own
+    // the second payment finds it Settled, which it stays (no second InvoiceSettled)
+    assertThat(gw.sql("SELECT status FROM invoices WHERE id = $1", x.getString("id")).get(0).getString("status"))
+        .isEqualTo("Settled");
+    assertThat(gw.sql("SELECT sum(value_sats)::bigint AS s FROM invoice_payments WHERE invoice_id = $1",
+        x.getString("id")).get(0).getLong("s")).isEqualTo(2000L);
+    assertThat(events(x.getString("id"), "InvoiceReceivedPayment")).isEqualTo(2);
+    assertThat(events(x.getString("id"), "InvoiceSettled")).isEqualTo(1);
+    assertThat(gw.sql("SELECT 1 FROM invoice_payments WHERE invoice_id = $1", y.getString("id"))).isEmpty();
+  }
+}
