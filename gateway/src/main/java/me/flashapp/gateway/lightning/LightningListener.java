@@ -264,18 +264,28 @@ public final class LightningListener {
    */
   private Future<Void> apply(List<Queued> batch) {
     if (batch.size() == 1) {
-      Queued q = batch.get(0);
-      return Transactions.run(pool, tx -> settled(tx, q.inv(), q.arrivedNanos()));
+      return alone(batch.get(0));
     }
-    return Transactions.run(pool, tx -> settledTogether(tx, batch)).recover(err -> {
-      LOG.debug("LND {}: a batch of {} settlements failed ({}); applying them one by one", client.node(),
-          batch.size(), err.toString());
-      Future<Void> chain = Future.succeededFuture();
-      for (Queued q : batch) {
-        chain = chain.compose(v -> Transactions.run(pool, tx -> settled(tx, q.inv(), q.arrivedNanos())));
-      }
-      return chain;
-    });
+    return Transactions.run(pool, tx -> settledTogether(tx, batch)).onSuccess(v -> committed(batch.size()))
+        .recover(err -> {
+          LOG.debug("LND {}: a batch of {} settlements failed ({}); applying them one by one", client.node(),
+              batch.size(), err.toString());
+          Future<Void> chain = Future.succeededFuture();
+          for (Queued q : batch) {
+            chain = chain.compose(v -> alone(q));
+          }
+          return chain;
+        });
+  }
+
+  private Future<Void> alone(Queued q) {
+    return Transactions.run(pool, tx -> settled(tx, q.inv(), q.arrivedNanos())).onSuccess(v -> committed(1));
+  }
+
+  private void committed(int settlements) {
+    if (latency != null) {
+      latency.committed(settlements);
+    }
   }
 
   /**

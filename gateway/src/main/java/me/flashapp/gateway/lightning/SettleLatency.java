@@ -1,5 +1,6 @@
 package me.flashapp.gateway.lightning;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
@@ -23,12 +24,26 @@ public final class SettleLatency {
   static final long STALE_NANOS = TimeUnit.MINUTES.toNanos(1);
   private final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>();
   private final Timer timer;
+  private final Counter commits;
+  private final Counter settlements;
 
   public SettleLatency(MeterRegistry registry) {
     this.timer = Timer.builder("gateway.lightning.settle.publish")
         .description("LND settle notification received -> InvoiceSettled event published")
         .serviceLevelObjectives(GatewayMetrics.BUCKETS)
         .register(registry);
+    this.commits = Counter.builder("gateway.lightning.settlement.commits")
+        .description("Committed transactions that applied Lightning settlements (a group commit counts once)")
+        .register(registry);
+    this.settlements = Counter.builder("gateway.lightning.settlements")
+        .description("Lightning settle notifications applied (ratio to the commits: the mean group)")
+        .register(registry);
+  }
+
+  /** A transaction that applied {@code settlements} settle notifications committed. */
+  void committed(int settlements) {
+    commits.increment();
+    this.settlements.increment(settlements);
   }
 
   /** The settle notification of a payment toward {@code invoiceId} arrived at {@code nanoTime}. */

@@ -201,5 +201,9 @@ class HealthAndMetricsTest {
         .containsPattern("gateway_lightning_settle_publish_seconds_bucket\\{[^}]*le=\"\\+Inf\"\\} 1(\\.0)?\\n");
     assertThat(http.get("/api/v1/stores/" + store + "/invoices/" + invoice, ADMIN).json().getString("status"))
         .isEqualTo("Settled");
+    // one settlement, alone in its transaction: the group-commit counters (LightningGroupCommitTest has the groups)
+    Eventually.until("settlement transaction counted",
+        () -> counter("gateway_lightning_settlement_commits_total") == 1
+            && counter("gateway_lightning_settlements_total") == 1);
   }
 }
