@@ -54,10 +54,15 @@ public final class EventsWiring {
     this.webhooks = new WebhookSender(vertx, pool, clock, config.webhookRetrySchedule());
     this.webhooksHandler = new WebhooksHandler(pool, clock, config.webhookAllowPrivateUrls(), webhooks);
     // deliveries are enqueued in the numbering transaction, sent after its commit
-    dispatcher.addHook(new WebhookQueue(clock));
+    WebhookQueue queue = new WebhookQueue(clock);
+    dispatcher.addHook(queue);
     this.checkout = new CheckoutStatus(vertx, pool, hub);
-    // on every node's batches, not only this node's: whichever node's sender claims a delivery first sends it
-    dispatcher.addListener(events -> webhooks.wake());
+    // only after a batch that enqueued deliveries (the sender's poll finds any other node's)
+    dispatcher.addListener(events -> {
+      if (queue.takeEnqueued()) {
+        webhooks.wake();
+      }
+    });
   }
 
   /** Another consumer of published events (after the POS hub and the webhook sender). */

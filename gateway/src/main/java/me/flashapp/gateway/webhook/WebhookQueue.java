@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import me.flashapp.gateway.db.Ids;
 import me.flashapp.gateway.events.EventDispatcher;
 import me.flashapp.gateway.events.PublishedEvent;
@@ -28,9 +29,22 @@ public final class WebhookQueue implements EventDispatcher.InTransaction {
       + " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS d(id, webhook_id, event_id, body)";
 
   private final Clock clock;
+  /** Set when a numbering transaction enqueued deliveries; see {@link #takeEnqueued}. */
+  private final AtomicBoolean enqueued = new AtomicBoolean();
 
   public WebhookQueue(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * Whether deliveries were enqueued since the last call: the dispatcher's listener asks after a
+   * commit, so the sender is woken only for batches that gave it work (most give none: a store
+   * with no webhook) and sees the deliveries when it looks. Set in the transaction, so a set that
+   * rolled back only costs one needless wake-up. Other nodes' senders find this node's deliveries
+   * by their periodic poll, should this node fail to send them.
+   */
+  public boolean takeEnqueued() {
+    return enqueued.getAndSet(false);
   }
 
   @Override
@@ -59,7 +73,11 @@ public final class WebhookQueue implements EventDispatcher.InTransaction {
       }
       return tx.preparedQuery(ENQUEUE).execute(Tuple.tuple().addValue(ids.toArray(String[]::new))
           .addValue(webhookIds.toArray(String[]::new)).addValue(eventIds.toArray(Long[]::new))
-          .addValue(bodies.toArray(String[]::new)).addValue(clock.instant().atOffset(ZoneOffset.UTC))).mapEmpty();
+          .addValue(bodies.toArray(String[]::new)).addValue(clock.instant().atOffset(ZoneOffset.UTC)))
+          .<Void>map(rs -> {
+            enqueued.set(true);
+            return null;
+          });
     });
   }
 
