@@ -15,8 +15,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import me.flashapp.gateway.config.DatabaseUrls;
 import me.flashapp.gateway.db.Transactions;
 import org.slf4j.Logger;
@@ -84,7 +84,15 @@ public final class EventDispatcher {
   private record Numbered(long batch, List<PublishedEvent> events) {}
 
   /** Work done inside the numbering transaction (e.g. enqueueing webhook deliveries). */
-  public interface InTransaction extends BiFunction<SqlConnection, List<PublishedEvent>, Future<Void>> {}
+  public interface InTransaction {
+    /**
+     * Called as the numbering statement is sent: may send statements of its own in the same
+     * flight, behind it (they see what it wrote: this batch's rows in {@code outbox_numbers},
+     * numbered {@code outbox_publication.last_batch}), and completes, once they answered, with what
+     * to do with the batch's events (called only if there are any, in the transaction).
+     */
+    Future<Function<List<PublishedEvent>, Future<Void>>> begin(SqlConnection tx);
+  }
 
   private final Vertx vertx;
   private final Pool pool;
@@ -227,7 +235,17 @@ public final class EventDispatcher {
     // flight (behind BEGIN): PostgreSQL starts the second only once the first has its lock.
     Future<RowSet<Row>> locked = tx.preparedQuery(LOCK).execute(Tuple.of(LOCK_KEY));
     Future<RowSet<Row>> assigned = tx.preparedQuery(ASSIGN).execute();
-    return Future.all(locked, assigned).map(x -> assigned.result())
+    List<Future<?>> sent = new ArrayList<>(2 + hooks.size());
+    sent.add(locked);
+    sent.add(assigned);
+    List<Future<Function<List<PublishedEvent>, Future<Void>>>> steps = new ArrayList<>(hooks.size());
+    for (InTransaction hook : hooks) {
+      Future<Function<List<PublishedEvent>, Future<Void>>> step = hook.begin(tx);
+      steps.add(step);
+      sent.add(step);
+    }
+    // every statement of the flight answered (a failed one fails the pass: no commit)
+    return Future.all(sent).map(x -> assigned.result())
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(new Numbered(0, List.of()));
@@ -242,8 +260,8 @@ public final class EventDispatcher {
           out.sort(BY_ID); // per store, id order is seq order
           long numbered = batch;
           Future<Void> f = Future.succeededFuture();
-          for (InTransaction hook : hooks) {
-            f = f.compose(v -> hook.apply(tx, out));
+          for (Future<Function<List<PublishedEvent>, Future<Void>>> step : steps) {
+            f = f.compose(v -> step.result().apply(out));
           }
           return f.map(v -> new Numbered(numbered, out));
         });
