@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's SubscribeInvoices stream. Settled invoices become payments (exactly once, by payment
- * hash) through {@link Settlement}, a burst of them in group commits. The add/settle index is persisted (at most once
- * a second) as a watermark below which everything is applied, so a reconnect or restart resumes
+ * hash) through {@link Settlement}, a burst of them in group commits. The add/settle index is
+ * persisted (soon after the last settlement, at most once a second under load) as a watermark
+ * below which everything is applied, so a reconnect or restart resumes
  * without skipping anything; on every (re)connect the open invoices are also looked up one by one,
  * because LND replays nothing for an index of 0 and a payment may land between our last event and
  * the new subscription.

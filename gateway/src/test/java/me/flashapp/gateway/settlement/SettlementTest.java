@@ -109,6 +109,7 @@ class SettlementTest {
     assertThat(rows).extracting(r -> r.getInteger("cmd")).containsOnly(rows.get(0).getInteger("cmd"));
     assertThat(gw.sql("SELECT o.type FROM outbox_events o JOIN outbox_unnumbered u ON u.event_id = o.id"
         + " WHERE o.invoice_id = $1 UNION ALL SELECT o.type FROM outbox_events o JOIN outbox_numbers n"
-        + " ON n.event_id = o.id WHERE o.invoice_id = $1", inv)).hasSize(5); // InvoiceCreated too: each queued or numbered once
+        + " ON n.event_id = o.id WHERE o.invoice_id = $1", inv))
+        .hasSize(5); // InvoiceCreated too: each queued or numbered once
   }
 }
