@@ -54,15 +54,9 @@ public final class EventsWiring {
     this.webhooks = new WebhookSender(vertx, pool, clock, config.webhookRetrySchedule());
     this.webhooksHandler = new WebhooksHandler(pool, clock, config.webhookAllowPrivateUrls(), webhooks);
     // deliveries are enqueued in the numbering transaction, sent after its commit
-    WebhookQueue queue = new WebhookQueue(clock);
-    dispatcher.addHook(queue);
+    // (and the sender woken once they are committed; its poll finds any other node's)
+    dispatcher.addHook(new WebhookQueue(clock, webhooks::wake));
     this.checkout = new CheckoutStatus(vertx, pool, hub);
-    // only after a batch that enqueued deliveries (the sender's poll finds any other node's)
-    dispatcher.addListener(events -> {
-      if (queue.takeEnqueued()) {
-        webhooks.wake();
-      }
-    });
   }
 
   /** Another consumer of published events (after the POS hub and the webhook sender). */

@@ -4,13 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import me.flashapp.gateway.db.Ids;
 import me.flashapp.gateway.events.EventDispatcher;
@@ -36,22 +36,18 @@ public final class WebhookQueue implements EventDispatcher.InTransaction {
       + " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS d(id, webhook_id, event_id, body)";
 
   private final Clock clock;
-  /** Set when a numbering transaction enqueued deliveries; see {@link #takeEnqueued}. */
-  private final AtomicBoolean enqueued = new AtomicBoolean();
-
-  public WebhookQueue(Clock clock) {
-    this.clock = clock;
-  }
+  private final Runnable enqueuedCommitted;
 
   /**
-   * Whether deliveries were enqueued since the last call: the dispatcher's listener asks after a
-   * commit, so the sender is woken only for batches that gave it work (most give none: a store
-   * with no webhook) and sees the deliveries when it looks. Set in the transaction, so a set that
-   * rolled back only costs one needless wake-up. Other nodes' senders find this node's deliveries
-   * by their periodic poll, should this node fail to send them.
+   * {@code enqueuedCommitted}: run once a numbering transaction that enqueued deliveries has
+   * committed (the sender's wake-up): batches that gave the sender nothing to do (most: a store
+   * with no webhook) do not wake it, and one that did wakes it only when its rows are visible.
+   * Other nodes' senders find this node's deliveries by their periodic poll, should this node fail
+   * to send them.
    */
-  public boolean takeEnqueued() {
-    return enqueued.getAndSet(false);
+  public WebhookQueue(Clock clock, Runnable enqueuedCommitted) {
+    this.clock = clock;
+    this.enqueuedCommitted = enqueuedCommitted;
   }
 
   @Override
@@ -83,7 +79,10 @@ public final class WebhookQueue implements EventDispatcher.InTransaction {
         .addValue(webhookIds.toArray(String[]::new)).addValue(eventIds.toArray(Long[]::new))
         .addValue(bodies.toArray(String[]::new)).addValue(clock.instant().atOffset(ZoneOffset.UTC)))
         .<Void>map(rs -> {
-          enqueued.set(true);
+          Transaction t = tx.transaction();
+          if (t != null) {
+            t.completion().onSuccess(v -> enqueuedCommitted.run());
+          }
           return null;
         });
   }
