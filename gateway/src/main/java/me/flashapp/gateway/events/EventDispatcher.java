@@ -235,17 +235,12 @@ public final class EventDispatcher {
     // flight (behind BEGIN): PostgreSQL starts the second only once the first has its lock.
     Future<RowSet<Row>> locked = tx.preparedQuery(LOCK).execute(Tuple.of(LOCK_KEY));
     Future<RowSet<Row>> assigned = tx.preparedQuery(ASSIGN).execute();
-    List<Future<?>> sent = new ArrayList<>(2 + hooks.size());
-    sent.add(locked);
-    sent.add(assigned);
     List<Future<Function<List<PublishedEvent>, Future<Void>>>> steps = new ArrayList<>(hooks.size());
     for (InTransaction hook : hooks) {
-      Future<Function<List<PublishedEvent>, Future<Void>>> step = hook.begin(tx);
-      steps.add(step);
-      sent.add(step);
+      steps.add(hook.begin(tx));
     }
     // every statement of the flight answered (a failed one fails the pass: no commit)
-    return Future.all(sent).map(x -> assigned.result())
+    return Future.all(locked, assigned, Future.all(steps)).map(x -> assigned.result())
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(new Numbered(0, List.of()));

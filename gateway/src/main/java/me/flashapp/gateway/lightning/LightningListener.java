@@ -5,23 +5,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
-import me.flashapp.gateway.db.Transactions;
-import me.flashapp.gateway.invoice.InvoiceRepository;
-import me.flashapp.gateway.invoice.PaymentFact;
-import me.flashapp.gateway.settlement.DetectedPayment;
 import me.flashapp.gateway.settlement.Settlement;
 import org.lightningj.lnd.proto.LightningApi.Invoice;
 import org.slf4j.Logger;
@@ -29,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's SubscribeInvoices stream. Settled invoices become payments (exactly once, by payment
- * hash) through {@link Settlement}, a burst of them in group commits. The add/settle index is
+ * hash) through {@link LightningSettlements}, a burst of them in group commits. The add/settle index is
  * persisted (soon after the last settlement, at most once a second under load) as a watermark
  * below which everything is applied, so a reconnect or restart resumes
  * without skipping anything; on every (re)connect the open invoices are also looked up one by one,
@@ -45,14 +36,6 @@ public final class LightningListener {
   static final String ADVANCE = "UPDATE lightning_streams SET add_index = GREATEST(add_index, $2),"
       + " settle_index = GREATEST(settle_index, $3), updated_at = $4 WHERE node = $1";
   static final String SET_STATE = "UPDATE lightning_invoices SET state = $2 WHERE payment_hash = $1";
-  /** A settlement's first statement: marks the LND invoice settled and says whose it is (no row: not ours). */
-  static final String MARK_SETTLED = "UPDATE lightning_invoices SET state = 'settled' WHERE payment_hash = $1"
-      + " RETURNING invoice_id";
-  private static final String INVOICE_OF_HASH = "SELECT invoice_id FROM lightning_invoices WHERE payment_hash = $1";
-  /** Sent behind {@link #MARK_SETTLED}: the gateway invoice, locked, found by the same payment hash. */
-  static final String LOCK_INVOICE = InvoiceRepository.lockSql(INVOICE_OF_HASH);
-  /** Sent behind {@link #LOCK_INVOICE}: that invoice's payments, and whether this one is among them. */
-  static final String PAID_BEFORE = Settlement.paymentsBeforeSql(INVOICE_OF_HASH);
   /**
    * On every (re)connect, what the V17 trigger skipped: an LND invoice whose row a settlement held
    * when its gateway invoice left New stays 'open' if that settlement then rolled back (and a
@@ -82,13 +65,12 @@ public final class LightningListener {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final Settlement settlement;
+  private final LightningSettlements settlements;
   private final Clock clock;
   private final LndClient client;
-  private final SettleLatency latency;
   private final int transactionsAtOnce;
   private LndClient.Stream stream;
-  private final ArrayDeque<Queued> queued = new ArrayDeque<>();
+  private final ArrayDeque<LightningSettlements.Notification> queued = new ArrayDeque<>();
   /** Settle indexes received and not yet applied (queued or in flight). */
   private final TreeSet<Long> unapplied = new TreeSet<>();
   private long maxSettleSeen;
@@ -120,9 +102,8 @@ public final class LightningListener {
     }
     this.transactionsAtOnce = transactionsAtOnce;
     this.vertx = vertx;
-    this.latency = latency;
     this.pool = pool;
-    this.settlement = settlement;
+    this.settlements = new LightningSettlements(pool, settlement, clock, latency, client.node());
     this.clock = clock;
     this.client = client;
   }
@@ -196,7 +177,7 @@ public final class LightningListener {
    * {@link #MAX_BATCH}). A quiet node applies each settlement at once in its own transaction; a
    * burst shares transactions, their round trips and their commits instead of queueing behind
    * them (each settlement is idempotent by payment hash, so a batch that fails is applied again
-   * one settlement at a time, see {@link #apply}). The persisted settle index is a watermark:
+   * one settlement at a time, see {@link LightningSettlements#apply(List)}). The persisted settle index is a watermark:
    * the highest index at or below which every settlement is applied, so a restart or reconnect
    * replays from there and nothing is skipped (what was applied again is recorded once). Other
    * events (an invoice added or cancelled) record nothing and only move the add index. Both are
@@ -215,23 +196,21 @@ public final class LightningListener {
     long index = inv.getSettleIndex();
     maxSettleSeen = Math.max(maxSettleSeen, index);
     unapplied.add(index);
-    queued.add(new Queued(inv, arrived));
+    queued.add(new LightningSettlements.Notification(inv, arrived));
     waiting = queued.size();
     applyQueued();
   }
 
-  private record Queued(Invoice inv, long arrivedNanos) {}
-
   private void applyQueued() {
     while (applying < transactionsAtOnce && !queued.isEmpty()) {
-      List<Queued> batch = new ArrayList<>(Math.min(queued.size(), MAX_BATCH));
+      List<LightningSettlements.Notification> batch = new ArrayList<>(Math.min(queued.size(), MAX_BATCH));
       while (batch.size() < MAX_BATCH && !queued.isEmpty()) {
         batch.add(queued.poll());
       }
       waiting = queued.size();
       int generation = streamGeneration;
       applying++;
-      apply(batch).onComplete(ar -> {
+      settlements.apply(batch).onComplete(ar -> {
         applying--;
         if (generation != streamGeneration) {
           applyQueued(); // from a stream since replaced: the new one replays it if need be
@@ -246,8 +225,8 @@ public final class LightningListener {
           }
           return;
         }
-        for (Queued q : batch) {
-          unapplied.remove(q.inv().getSettleIndex());
+        for (LightningSettlements.Notification n : batch) {
+          unapplied.remove(n.inv().getSettleIndex());
         }
         long watermark = unapplied.isEmpty() ? maxSettleSeen : unapplied.first() - 1;
         if (watermark > settleIndex) {
@@ -271,64 +250,6 @@ public final class LightningListener {
     }
   }
 
-  /**
-   * Applies {@code batch} in one transaction. If that fails (two settlements of one invoice in
-   * the batch, a deadlock with another writer, an invoice changed under it), each settlement is
-   * applied again alone, in order, so one that cannot be applied fails only itself.
-   */
-  private Future<Void> apply(List<Queued> batch) {
-    if (batch.size() == 1) {
-      return alone(batch.get(0));
-    }
-    return Transactions.run(pool, tx -> settledTogether(tx, batch)).onSuccess(v -> committed(batch.size()))
-        .recover(err -> {
-          LOG.debug("LND {}: a batch of {} settlements failed ({}); applying them one by one", client.node(),
-              batch.size(), err.toString());
-          Future<Void> chain = Future.succeededFuture();
-          for (Queued q : batch) {
-            chain = chain.compose(v -> alone(q));
-          }
-          return chain;
-        });
-  }
-
-  private Future<Void> alone(Queued q) {
-    return Transactions.run(pool, tx -> settled(tx, q.inv(), q.arrivedNanos())).onSuccess(v -> committed(1));
-  }
-
-  private void committed(int settlements) {
-    if (latency != null) {
-      latency.committed(settlements);
-    }
-  }
-
-  /**
-   * Several settlements in {@code tx}: all their lock flights go out together, then all their
-   * records. Two of one gateway invoice would each read its payments without the other's, so
-   * such a batch fails (and is applied one by one).
-   */
-  private Future<Void> settledTogether(SqlConnection tx, List<Queued> batch) {
-    List<Future<Locked>> locks = new ArrayList<>(batch.size());
-    for (Queued q : batch) {
-      locks.add(lock(tx, q.inv(), q.arrivedNanos()));
-    }
-    return Future.all(locks).compose(x -> {
-      Set<String> invoices = new HashSet<>();
-      for (Future<Locked> f : locks) {
-        me.flashapp.gateway.invoice.Invoice invoice = f.result().invoice();
-        if (invoice != null && !invoices.add(invoice.id())) {
-          return Future.failedFuture(new IllegalStateException("two settlements of invoice " + invoice.id()
-              + " in one batch"));
-        }
-      }
-      List<Future<Void>> records = new ArrayList<>(batch.size());
-      for (Future<Locked> f : locks) {
-        records.add(record(tx, f.result()));
-      }
-      return Future.all(records).mapEmpty();
-    });
-  }
-
   /** Persists the in-memory position if events that recorded nothing moved it. */
   private void flushPosition() {
     if (!positionDirty || flushing) {
@@ -350,59 +271,7 @@ public final class LightningListener {
 
   /** Records a settled LND invoice as a payment toward its gateway invoice (no-op if not ours or already recorded). */
   Future<Void> settled(Invoice inv) {
-    return Transactions.run(pool, tx -> settled(tx, inv, null));
-  }
-
-  /**
-   * {@code arrivedNanos}: {@link System#nanoTime} when the stream delivered the notification, for
-   * {@link SettleLatency}; null when not from the stream (nanoTime may be negative: no sentinel).
-   */
-  private Future<Void> settled(SqlConnection tx, Invoice inv, Long arrivedNanos) {
-    return lock(tx, inv, arrivedNanos).compose(l -> record(tx, l));
-  }
-
-  /**
-   * A settlement's first flight ({@link #settled}), and what it found: {@code invoice} is null if
-   * the LND invoice is not one of ours.
-   */
-  private record Locked(Invoice inv, Long arrivedNanos, me.flashapp.gateway.invoice.Invoice invoice,
-                        Settlement.Before before) {}
-
-  /**
-   * One flight: the LND invoice marked settled (its row lock first, as every settle of it takes
-   * them), the gateway invoice locked, its payments read under that lock.
-   */
-  private Future<Locked> lock(SqlConnection tx, Invoice inv, Long arrivedNanos) {
-    String hash = HexFormat.of().formatHex(inv.getRHash().toByteArray());
-    Future<RowSet<Row>> marked = tx.preparedQuery(MARK_SETTLED).execute(Tuple.of(hash));
-    Future<me.flashapp.gateway.invoice.Invoice> locked = InvoiceRepository.lock(tx, LOCK_INVOICE, Tuple.of(hash));
-    Future<Settlement.Before> before = Settlement.paymentsBefore(tx, PAID_BEFORE,
-        Tuple.of(hash, LightningPaymentHandler.ID, hash));
-    return Future.all(marked, locked, before).map(x -> new Locked(inv, arrivedNanos,
-        marked.result().rowCount() == 0 ? null : locked.result(), before.result()));
-  }
-
-  /** The second flight: the payment, its events and the invoice's new state (Settlement, one flight). */
-  private Future<Void> record(SqlConnection tx, Locked l) {
-    me.flashapp.gateway.invoice.Invoice invoice = l.invoice();
-    Invoice inv = l.inv();
-    if (invoice == null) {
-      return Future.succeededFuture(); // not an invoice of ours
-    }
-    if (l.arrivedNanos() != null && latency != null) {
-      latency.notified(invoice.id(), l.arrivedNanos());
-    }
-    long sats = inv.getAmtPaidMsat() / 1000; // msat below a sat are not the merchant's to count
-    if (sats <= 0) {
-      return Future.succeededFuture();
-    }
-    String hash = HexFormat.of().formatHex(inv.getRHash().toByteArray());
-    Instant at = inv.getSettleDate() > 0 ? Instant.ofEpochSecond(inv.getSettleDate()) : clock.instant();
-    String details = new JsonObject().put("preimage", HexFormat.of().formatHex(inv.getRPreimage().toByteArray()))
-        .put("amountPaidMsat", inv.getAmtPaidMsat()).encode();
-    return settlement.record(tx, invoice, l.before(), new DetectedPayment(LightningPaymentHandler.ID, hash,
-            invoice.id(), sats, PaymentFact.FINAL, at, inv.getPaymentRequest(), details))
-        .mapEmpty();
+    return settlements.apply(new LightningSettlements.Notification(inv, null));
   }
 
   /** Looks up every open LND invoice of this node and applies what changed while we were not listening. */

@@ -16,7 +16,9 @@ import me.flashapp.gateway.events.PublishedEvent;
  * (its settlement transaction committed, the event numbered and handed to the POS hub and the
  * webhook queue). Exposed at {@code /metrics} as {@code gateway_lightning_settle_publish_seconds}
  * with p50/p90/p99/p99.9 over a two-minute window; the load generator's end-to-end settlement
- * latency adds the simulator, the dev endpoint and the terminal's socket to this.
+ * latency adds the simulator, the dev endpoint and the terminal's socket to this. Beside it, how
+ * the settlements were grouped: {@code gateway_lightning_settlement_commits_total} and
+ * {@code gateway_lightning_settlements_total}.
  */
 public final class SettleLatency {
   /** Notifications whose invoice never settles (a partial payment) must not pile up forever. */
