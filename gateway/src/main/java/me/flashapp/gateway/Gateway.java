@@ -198,7 +198,8 @@ public final class Gateway {
       chain.stop();
     };
     return startChain(vertx, config, chain, devChain)
-        .compose(v -> Lightning.start(vertx, config, pool, invoices, methods, clock, settleLatency))
+        .compose(v -> Lightning.start(vertx, config, pool, invoices, methods, clock, settleLatency,
+            events.dispatcher()))
         .compose(ln -> events.start().map(ln))
         .compose(ln -> cardMoney.start(ln).map(ln))
         .compose(ln -> {

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import me.flashapp.gateway.config.DatabaseUrls;
 import me.flashapp.gateway.db.Transactions;
 import org.slf4j.Logger;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * store may commit in either order; a sequence taken at insert time could be seen by a terminal
  * out of order, or leave a hole that fills in later. The dispatcher only sees committed rows and
  * numbers them in id order, so a row committed later always gets a later number and a subscriber
- * that saw N has seen everything up to N.
+ * that saw N has seen everything up to N. A writer may also number at its very end, inside its own
+ * transaction ({@link #numberIn}: the same statement under the same lock, which it then holds to
+ * its commit), so its numbers, too, are taken in the order numberings commit.
  *
  * <p>One assigner at a time: every cycle runs on this object's single Vert.x context, one after
  * another, and holds a transaction-scoped advisory lock so that two nodes on one database never
@@ -100,7 +104,7 @@ public final class EventDispatcher {
   private final long pollMillis;
   private final List<InTransaction> hooks = new CopyOnWriteArrayList<>();
   private final List<Consumer<List<PublishedEvent>>> listeners = new CopyOnWriteArrayList<>();
-  private Context context;
+  private volatile Context context;
   private PgSubscriber subscriber;
   private long timer = -1;
   private Runnable localWake;
@@ -206,10 +210,7 @@ public final class EventDispatcher {
     // Wake-ups from now on may be for commits this pass does not see: they stamp the next one.
     long woken = firstWake.getAndSet(0);
     long committedNanos = backlogSince != 0 ? backlogSince : woken != 0 ? woken : System.nanoTime();
-    return Transactions.run(pool, tx -> assign(tx, committedNanos)).map(numbered -> {
-      if (!numbered.events().isEmpty()) {
-        feed.numbered(numbered.batch(), numbered.events());
-      }
+    return Transactions.run(pool, tx -> assign(tx, () -> committedNanos)).map(numbered -> {
       boolean more = numbered.events().size() == BATCH;
       backlogSince = more ? committedNanos : 0;
       return more;
@@ -229,7 +230,34 @@ public final class EventDispatcher {
     }
   }
 
-  private Future<Numbered> assign(SqlConnection tx, long committedNanos) {
+  /**
+   * Numbers what is queued inside the caller's transaction {@code tx}, the events it sent so far
+   * among them, and publishes them once {@code tx} commits. A writer on the way to publication
+   * then needs no numbering transaction of its own: a {@code BEGIN}, a {@code COMMIT} with its WAL
+   * flush and two round trips less per change, and its commit wakes no pass.
+   *
+   * <p>It takes the numbering lock, held to {@code tx}'s end (the order of publication batches is
+   * the order of their commits): send it last, behind the transaction's other statements, and only
+   * from a transaction whose row locks are taken (it waits for any numbering in progress, which
+   * takes no row lock a writer holds). Does nothing before {@link #start()}.
+   */
+  public Future<Void> numberIn(SqlConnection tx) {
+    Transaction t = tx.transaction();
+    Context ctx = context;
+    if (t == null || ctx == null) {
+      return Future.succeededFuture();
+    }
+    Outbox.numberedIn(t); // what tx sent before this is covered by the statement that follows
+    // stamped as the numbering answers: the commit is still to come, so never later than it
+    return assign(tx, System::nanoTime).map(numbered -> {
+      if (numbered.events().size() == BATCH) {
+        t.completion().onSuccess(v -> wake()); // a backlog: tx's own events may be behind it
+      }
+      return null;
+    });
+  }
+
+  private Future<Numbered> assign(SqlConnection tx, LongSupplier stamp) {
     // The lock is its own statement: a statement's snapshot is taken when it starts, so a
     // numbering that waited for another node's reads what that one committed. Both go out in one
     // flight (behind BEGIN): PostgreSQL starts the second only once the first has its lock.
@@ -246,6 +274,7 @@ public final class EventDispatcher {
             return Future.succeededFuture(new Numbered(0, List.of()));
           }
           List<PublishedEvent> out = new ArrayList<>(rows.size());
+          long committedNanos = stamp.getAsLong();
           long batch = 0;
           for (Row r : rows) {
             batch = r.getLong("last_batch");
@@ -254,12 +283,31 @@ public final class EventDispatcher {
           }
           out.sort(BY_ID); // per store, id order is seq order
           long numbered = batch;
+          publishOnCommit(tx, numbered, out);
           Future<Void> f = Future.succeededFuture();
           for (Future<Function<List<PublishedEvent>, Future<Void>>> step : steps) {
             f = f.compose(v -> step.result().apply(out));
           }
           return f.map(v -> new Numbered(numbered, out));
         });
+  }
+
+  /**
+   * Hands {@code batch} to the feed once {@code tx} commits. Until {@code tx} ends the feed knows
+   * the batch is coming, so the batch's own notification, which may arrive before the commit's
+   * answer, is no reason to read it back from the table.
+   */
+  private void publishOnCommit(SqlConnection tx, long batch, List<PublishedEvent> events) {
+    Transaction t = tx.transaction();
+    Context ctx = context;
+    ctx.runOnContext(v -> feed.expect(batch));
+    t.completion().onComplete(ar -> ctx.runOnContext(v -> {
+      if (ar.succeeded()) {
+        feed.numbered(batch, events);
+      } else {
+        feed.abandoned(batch);
+      }
+    }));
   }
 
   private static final Comparator<PublishedEvent> BY_ID = Comparator.comparingLong(PublishedEvent::id);

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -42,6 +44,8 @@ public final class Outbox {
 
   /** Dispatchers of this JVM to wake after a commit that wrote events (normally one). */
   private static final List<Runnable> COMMIT_LISTENERS = new CopyOnWriteArrayList<>();
+  /** Open transactions that wrote events: true while their commit must wake the dispatchers. */
+  private static final Map<Transaction, Boolean> WAKE_ON_COMMIT = new ConcurrentHashMap<>();
 
   private Outbox() {}
 
@@ -108,26 +112,43 @@ public final class Outbox {
       sql = INSERT_MANY;
       args = Tuple.of(stores, types, invoices, payloads, times);
     }
-    return tx.preparedQuery(sql).execute(args).map(rs -> {
+    Future<Void> written = tx.preparedQuery(sql).execute(args).map(rs -> {
       if (rs.rowCount() != n) {
         throw new IllegalStateException(n + " events to write, " + rs.rowCount() + " written");
       }
-      wakeAfterCommit(tx);
       return null;
     });
+    // armed as the insert is sent: a numbering sent behind it in this transaction covers it
+    wakeAfterCommit(tx);
+    return written;
   }
 
   /**
-   * Wakes the dispatchers when the caller's transaction commits (not on rollback). Outside a
-   * transaction (autocommit) the row is already committed, so they are woken now.
+   * Wakes the dispatchers when the caller's transaction commits (not on rollback), once however
+   * many inserts it made. Outside a transaction (autocommit) the row is already committed, so they
+   * are woken now. Call it as the insert is sent: {@link #numberedIn} disarms the wake-up for
+   * inserts sent before it (called later, once the insert answered, it only stays armed).
    */
   public static void wakeAfterCommit(SqlClient tx) {
     Transaction t = tx instanceof SqlConnection conn ? conn.transaction() : null;
     if (t == null) {
       wakeAll();
-    } else {
-      t.completion().onSuccess(v -> wakeAll());
+    } else if (WAKE_ON_COMMIT.put(t, Boolean.TRUE) == null) {
+      t.completion().onComplete(ar -> {
+        if (Boolean.TRUE.equals(WAKE_ON_COMMIT.remove(t)) && ar.succeeded()) {
+          wakeAll();
+        }
+      });
     }
+  }
+
+  /**
+   * {@code t}'s events sent so far are numbered in {@code t} itself
+   * ({@link EventDispatcher#numberIn}): its commit needs no wake-up for them. An insert sent after
+   * this arms it again.
+   */
+  static void numberedIn(Transaction t) {
+    WAKE_ON_COMMIT.replace(t, Boolean.TRUE, Boolean.FALSE);
   }
 
   static Runnable onCommit(Runnable listener) {

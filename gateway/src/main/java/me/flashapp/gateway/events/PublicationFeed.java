@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,8 @@ final class PublicationFeed {
   private final Pool pool;
   private final Consumer<List<PublishedEvent>> listeners;
   private final TreeMap<Long, List<PublishedEvent>> ownWaiting = new TreeMap<>();
+  /** Batches this node numbered in transactions not ended yet: {@link #numbered} will bring them. */
+  private final TreeSet<Long> expected = new TreeSet<>();
   private Passes passes;
   /** The last batch handed to the listeners; -1 until started. */
   private long delivered = -1;
@@ -66,8 +69,26 @@ final class PublicationFeed {
     }
   }
 
+  /**
+   * This node took batch {@code batch} in a transaction still open: {@link #numbered} or
+   * {@link #abandoned} follows. Until then it is not read from the table. On the context.
+   */
+  void expect(long batch) {
+    if (delivered >= 0 && batch > delivered) {
+      expected.add(batch);
+    }
+  }
+
+  /** The transaction that took {@code batch} rolled back (the number is taken again). On the context. */
+  void abandoned(long batch) {
+    if (expected.remove(batch) && delivered >= 0 && known > delivered) {
+      passes.request();
+    }
+  }
+
   /** Batch {@code batch}, numbered by this node, has committed. On the context. */
   void numbered(long batch, List<PublishedEvent> events) {
+    expected.remove(batch);
     if (delivered < 0 || batch <= delivered) {
       return; // not started, or already read back after another node's notification overtook our commit
     }
@@ -109,6 +130,13 @@ final class PublicationFeed {
     Long own = ownWaiting.ceilingKey(from + 1);
     if (own != null) {
       to = Math.min(to, own - 1); // our own batch we already hold; read only the ones before it
+    }
+    Long coming = expected.ceiling(from + 1);
+    if (coming != null) {
+      to = Math.min(to, coming - 1); // our own batch, committing: numbered() brings it
+    }
+    if (to <= from) {
+      return Future.succeededFuture(false);
     }
     long upTo = to;
     reading = true;

@@ -8,8 +8,9 @@ package me.flashapp.gateway.events;
  * @param frame the POS WebSocket frame, built once here and shared by every subscriber
  * @param committedNanos {@link System#nanoTime()} when this node learned that the event's
  *     transaction committed: for its own commits the earliest commit its numbering pass covers
- *     (so never later than the event's own commit), for other nodes' events the moment they were
- *     read. The POS hub times the push from it ({@code gateway_pos_push_seconds})
+ *     (so never later than the event's own commit), for a transaction that numbered its own
+ *     events the moment that numbering answered (just before its commit), for other nodes' events
+ *     the moment they were read. The POS hub times the push from it ({@code gateway_pos_push_seconds})
  */
 public record PublishedEvent(long id, String storeId, long seq, String type, String invoiceId, String payload,
                              String frame, long committedNanos) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.devnet.LndSimulator;
+import me.flashapp.gateway.events.EventDispatcher;
 import me.flashapp.gateway.invoice.InvoiceService;
 import me.flashapp.gateway.invoice.PaymentMethods;
 import me.flashapp.gateway.settlement.Settlement;
@@ -30,24 +31,31 @@ public final class Lightning {
   private LndNodes nodes;
   private Payouts payouts;
   private final SettleLatency latency;
+  private final EventDispatcher numbering;
   private long timer = -1;
   private boolean sweeping;
 
-  private Lightning(Vertx vertx, LndSimulator simulator, SettleLatency latency) {
+  private Lightning(Vertx vertx, LndSimulator simulator, SettleLatency latency, EventDispatcher numbering) {
     this.vertx = vertx;
+    this.numbering = numbering;
     this.latency = latency;
     this.simulator = simulator;
   }
 
-  /** Starts everything and registers {@code BTC-LN} with {@code methods}. LND being down is not fatal. */
+  /**
+   * Starts everything and registers {@code BTC-LN} with {@code methods}. LND being down is not
+   * fatal. Settlement transactions number their events themselves through {@code numbering}
+   * ({@link EventDispatcher#numberIn}).
+   */
   public static Future<Lightning> start(Vertx vertx, GatewayConfig config, Pool pool, InvoiceService invoices,
-                                        PaymentMethods methods, Clock clock, SettleLatency latency) {
+                                        PaymentMethods methods, Clock clock, SettleLatency latency,
+                                        EventDispatcher numbering) {
     Bolt11Network network = Bolt11Network.valueOf(config.network().name());
     Future<LndSimulator> sim = config.devnetLightning()
         ? vertx.executeBlocking(() -> LndSimulator.start(config.dataDir().resolve("devnet-lnd"), network, clock))
         : Future.succeededFuture(null);
     return sim.compose(s -> {
-      Lightning ln = new Lightning(vertx, s, latency);
+      Lightning ln = new Lightning(vertx, s, latency, numbering);
       Future<LndEndpoint> internal = s != null
           ? LndEndpoint.internal(vertx, s.grpcUrl(), s.macaroonPath().toString(), s.certPath().toString())
           : LndEndpoint.internal(vertx, config.lndGrpcUrl(), config.lndMacaroonPath(), config.lndTlsCertPath());
@@ -95,7 +103,8 @@ public final class Lightning {
   }
 
   private Future<Void> listen(Pool pool, Settlement settlement, Clock clock, LndClient client, int transactionsAtOnce) {
-    LightningListener l = new LightningListener(vertx, pool, settlement, clock, client, latency, transactionsAtOnce);
+    LightningListener l = new LightningListener(vertx, pool, settlement, clock, client, latency, numbering,
+        transactionsAtOnce);
     listeners.add(l);
     return l.start().onFailure(err -> LOG.warn("LND {}: listener did not start: {}", client.node(), err.getMessage()));
   }

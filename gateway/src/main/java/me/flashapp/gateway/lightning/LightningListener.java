@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
+import me.flashapp.gateway.events.EventDispatcher;
 import me.flashapp.gateway.settlement.Settlement;
 import org.lightningj.lnd.proto.LightningApi.Invoice;
 import org.slf4j.Logger;
@@ -96,14 +97,14 @@ public final class LightningListener {
   private volatile int connects;
 
   public LightningListener(Vertx vertx, Pool pool, Settlement settlement, Clock clock, LndClient client,
-                           SettleLatency latency, int transactionsAtOnce) {
+                           SettleLatency latency, EventDispatcher numbering, int transactionsAtOnce) {
     if (transactionsAtOnce < 1) {
       throw new IllegalArgumentException("transactionsAtOnce must be at least 1: " + transactionsAtOnce);
     }
     this.transactionsAtOnce = transactionsAtOnce;
     this.vertx = vertx;
     this.pool = pool;
-    this.settlements = new LightningSettlements(pool, settlement, clock, latency, client.node());
+    this.settlements = new LightningSettlements(pool, settlement, clock, latency, numbering, client.node());
     this.clock = clock;
     this.client = client;
   }

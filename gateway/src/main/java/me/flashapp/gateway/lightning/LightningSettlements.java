@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import me.flashapp.gateway.db.Transactions;
+import me.flashapp.gateway.events.EventDispatcher;
 import me.flashapp.gateway.invoice.InvoiceRepository;
 import me.flashapp.gateway.invoice.PaymentFact;
 import me.flashapp.gateway.settlement.DetectedPayment;
@@ -52,10 +53,14 @@ final class LightningSettlements {
   private final Settlement settlement;
   private final Clock clock;
   private final SettleLatency latency;
+  private final EventDispatcher numbering;
   private final String node;
 
-  LightningSettlements(Pool pool, Settlement settlement, Clock clock, SettleLatency latency, String node) {
+  /** {@code numbering}: numbers the events in the settlement transaction (null: the dispatcher's pass does). */
+  LightningSettlements(Pool pool, Settlement settlement, Clock clock, SettleLatency latency, EventDispatcher numbering,
+                       String node) {
     this.pool = pool;
+    this.numbering = numbering;
     this.settlement = settlement;
     this.clock = clock;
     this.latency = latency;
@@ -85,7 +90,8 @@ final class LightningSettlements {
 
   /** Applies one settlement in a transaction of its own (a no-op if not ours or already recorded). */
   Future<Void> apply(Notification n) {
-    return Transactions.run(pool, tx -> lock(tx, n).compose(l -> record(tx, l))).onSuccess(v -> committed(1));
+    return Transactions.run(pool, tx -> lock(tx, n).compose(l -> numbered(tx, record(tx, l))))
+        .onSuccess(v -> committed(1));
   }
 
   private void committed(int settlements) {
@@ -117,8 +123,21 @@ final class LightningSettlements {
       for (Future<Locked> f : locks) {
         records.add(record(tx, f.result()));
       }
-      return Future.all(records).mapEmpty();
+      return numbered(tx, Future.all(records).mapEmpty());
     });
+  }
+
+  /**
+   * The records just sent, and behind them, in their flight, the numbering of their events
+   * ({@link EventDispatcher#numberIn}): published once {@code tx} commits, with no numbering
+   * transaction between. Sent only when {@code records} wrote something that is not done yet.
+   */
+  private Future<Void> numbered(SqlConnection tx, Future<Void> records) {
+    if (numbering == null || records.isComplete()) {
+      return records; // nothing recorded (not ours, already recorded) or already failed
+    }
+    Future<Void> published = numbering.numberIn(tx);
+    return Future.all(records, published).mapEmpty();
   }
 
   /**

@@ -36,7 +36,11 @@ class LightningGroupCommitTest {
 
   /** {id, paymentHash} of a new invoice of {@code sats}. */
   static JsonObject invoice(long sats) {
-    var r = gw.http().post("/api/v1/stores/" + store + "/invoices",
+    return invoiceOf(store, sats);
+  }
+
+  static JsonObject invoiceOf(String storeId, long sats) {
+    var r = gw.http().post("/api/v1/stores/" + storeId + "/invoices",
         new JsonObject().put("amount", Long.toString(sats)).put("currency", "SATS").encode(), TestGateway.ADMIN_KEY);
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     String id = r.json().getString("id");
@@ -113,6 +117,46 @@ class LightningGroupCommitTest {
       }
     }
     assertThat(listener().getInteger("queued")).isZero();
+  }
+
+  /**
+   * A settlement transaction numbers its own events (no numbering transaction follows it): the
+   * numbers are written by the transaction that wrote the payments, consecutive for the store,
+   * and a terminal gets the events live in that order, each once.
+   */
+  @Test
+  void aGroupNumbersItsEventsInItsOwnTransactionAndATerminalGetsThemInOrder() {
+    String shop = gw.createStore("Numbering in the settlement");
+    try (var terminal = me.flashapp.gateway.testing.WsClient.terminal(gw.gateway().httpPort(), shop,
+        TestGateway.ADMIN_KEY, null)) {
+      List<JsonObject> queued = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        queued.add(invoiceOf(shop, 2000 + i));
+      }
+      payBehindTwoBlockedTransactions(queued);
+      List<String> ids = queued.stream().map(i -> i.getString("id")).toList();
+      Eventually.until("all four recorded", () -> writers(ids).size() == 4);
+      String writer = writers(ids).get(0);
+      // every event of the four payments: numbered by the transaction that recorded them
+      List<JsonObject> numbers = gw.sql("SELECT n.xmin::text AS tx, n.store_seq, o.id, o.type, o.invoice_id"
+          + " FROM outbox_events o JOIN outbox_numbers n ON n.event_id = o.id"
+          + " WHERE o.invoice_id = ANY($1) AND o.type <> 'InvoiceCreated' ORDER BY n.store_seq",
+          (Object) ids.toArray(new String[0]));
+      assertThat(numbers).hasSize(4 * 4).allSatisfy(r -> assertThat(r.getString("tx")).isEqualTo(writer));
+      long first = numbers.get(0).getLong("store_seq");
+      for (int k = 0; k < numbers.size(); k++) {
+        assertThat(numbers.get(k).getLong("store_seq")).isEqualTo(first + k);
+      }
+      assertThat(gw.sql("SELECT count(*) AS n FROM outbox_unnumbered WHERE store_id = $1", shop).get(0).getLong("n"))
+          .isZero();
+      // the terminal: the four creations, then the sixteen settlement events (four each) in seq order, once
+      List<JsonObject> live = terminal.events(4 + numbers.size());
+      assertThat(live.subList(4, live.size())).extracting(e -> e.getLong("seq"))
+          .containsExactlyElementsOf(numbers.stream().map(r -> r.getLong("store_seq")).toList());
+      assertThat(live.subList(4, live.size())).extracting(e -> e.getJsonObject("event").getString("type"))
+          .containsExactlyElementsOf(numbers.stream().map(r -> r.getString("type")).toList());
+      assertThat(live).extracting(e -> e.getLong("seq")).doesNotHaveDuplicates();
+    }
   }
 
   /**
