@@ -30,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Outbox {
   /** The columns an event insert gives, in this order. */
   public static final String COLUMNS = "store_id, type, invoice_id, payload, created_at";
-  static final String INSERT = insertWokenLocallySql("", "SELECT $1, $2, $3, $4::text::jsonb, $5 FROM wake");
+  static final String INSERT = insertWokenLocallySql("", "SELECT $1, $2, $3, $4::text::json, $5 FROM wake");
   /**
    * Several events in one statement, in the order given (ids, and so each store's sequence
    * numbers, follow it). Measured with pgbench on the 2-core machine (docs/benchmarks.md,
@@ -40,7 +40,7 @@ public final class Outbox {
   static final String INSERT_MANY = insertWokenLocallySql("batch AS (SELECT * FROM unnest($1::text[], $2::text[],"
           + " $3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS b (store_id, type, invoice_id, payload,"
           + " created_at, ord))",
-      "SELECT store_id, type, invoice_id, payload::jsonb, created_at FROM batch, wake ORDER BY ord");
+      "SELECT store_id, type, invoice_id, payload::json, created_at FROM batch, wake ORDER BY ord");
 
   /** Dispatchers of this JVM to wake after a commit that wrote events (normally one). */
   private static final List<Runnable> COMMIT_LISTENERS = new CopyOnWriteArrayList<>();

@@ -46,7 +46,7 @@ public final class InvoiceRepository {
    * instead of two. The outbox row's invoice_id and created_at are the invoice's ($1, $14).
    */
   static final String INSERT_WITH_EVENT = Outbox.insertWokenLocallySql("inv AS (" + INSERT + ")",
-      "SELECT $2, $17, $1, $18::text::jsonb, $14 FROM wake");
+      "SELECT $2, $17, $1, $18::text::json, $14 FROM wake");
 
   /** Inserts a new invoice and its event (created at the invoice's creation time); see {@link Outbox}. */
   public static Future<Void> insertWithEvent(SqlConnection tx, Invoice i, EventType type, String payloadJson) {

@@ -51,7 +51,7 @@ public final class InvoiceWriter {
       + " monitoring_expires_at, version) SELECT id, store_id, type, amount::numeric, currency, rate::numeric, due_sats,"
       + " status, additional_status, FALSE, metadata::jsonb, checkout::jsonb, speed_policy, payment_tolerance::numeric,"
       + " created_at, expires_at, monitoring_expires_at, 0 FROM batch)",
-      "SELECT store_id, $18, id, payload::jsonb, created_at FROM batch, wake ORDER BY ord");
+      "SELECT store_id, $18, id, payload::json, created_at FROM batch, wake ORDER BY ord");
 
   private final Pool pool;
   private final int maxBatch;

@@ -212,6 +212,34 @@ class MigrationDataTest {
     }
   }
 
+  /**
+   * V19: payloads become json; each stored one is still the same document, and from then on a
+   * payload is kept exactly as written (key order, no reformatting), which is what is sent.
+   */
+  @Test
+  void payloadsKeepTheirDocumentsAndAreThenStoredAsWritten() throws Exception {
+    DatabaseUrls.Parts db = DatabaseUrls.parse(TestDatabases.newDatabaseUrl());
+    flyway(db, "18").migrate();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      store(c);
+      exec(c, "INSERT INTO outbox_events (store_id, type, invoice_id, payload, created_at) VALUES"
+          + " ('S', 'InvoiceCreated', 'i', '{\"type\":\"InvoiceCreated\",\"metadata\":{\"orderId\":\"o-1\",\"n\":[1,2]}}', now())");
+      flyway(db, null).migrate();
+      assertThat(rows(c, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+          + " WHERE attrelid = 'outbox_events'::regclass AND attname = 'payload'")).containsExactly("json");
+      assertThat(rows(c, "SELECT payload::jsonb = '{\"metadata\": {\"n\": [1, 2], \"orderId\": \"o-1\"},"
+          + " \"type\": \"InvoiceCreated\"}'::jsonb FROM outbox_events")).containsExactly("t");
+      String written = "{\"type\":\"InvoiceSettled\",\"storeId\":\"S\",\"metadata\":{\"z\":1,\"a\":2}}";
+      exec(c, Outbox.insertSql("", "SELECT 'S', 'InvoiceSettled', 'i', '" + written + "'::text::json, now()"));
+      assertThat(rows(c, "SELECT payload::text FROM outbox_events WHERE type = 'InvoiceSettled'"))
+          .containsExactly(written);
+      // not JSON: refused, nothing written
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> exec(c, Outbox.insertSql("",
+          "SELECT 'S', 'InvoiceSettled', 'i', '{\"type\":'::text::json, now()"))).hasMessageContaining("json");
+      assertThat(rows(c, "SELECT count(*) FROM outbox_events")).containsExactly("2");
+    }
+  }
+
   private static void exec(Connection c, String sql) throws Exception {
     try (var st = c.createStatement()) {
       st.execute(sql);

@@ -69,7 +69,7 @@ public final class Ceiling {
             .setUser(p.user()).setPassword(p.password()).setCachePreparedStatements(true))
         .using(vertx).build();
     await(pool.query("CREATE TABLE IF NOT EXISTS ceiling_probe (id BIGSERIAL PRIMARY KEY, store_id TEXT NOT NULL,"
-        + " payload JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now())").execute());
+        + " payload JSON NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now())").execute());
     AtomicLong done = new AtomicLong();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     Future<?>[] loops = new Future<?>[connections];
@@ -98,7 +98,7 @@ public final class Ceiling {
       finished.complete();
       return;
     }
-    pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO ceiling_probe (store_id, payload) VALUES ($1, $2::text::jsonb)")
+    pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO ceiling_probe (store_id, payload) VALUES ($1, $2::text::json)")
             .execute(Tuple.of("store", "{\"type\":\"InvoiceCreated\"}")))
         .onComplete(ar -> {
           if (ar.failed()) {
