@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * number the same store concurrently. In-transaction hooks (the webhook queue) write their rows in
  * the same transaction, so a crash after numbering cannot lose a webhook delivery.
  *
- * <p>Wake-ups: in process after a commit of this node that wrote events ({@link Outbox}); LISTEN on
+ * <p>Wake-ups: in process after a commit of this node that wrote events and did not number them
+ * itself ({@link Outbox}); LISTEN on
  * {@code outbox_events} for other writers (the trigger notifies on commit only, and since V8 not
  * for transactions that woke us locally, as NOTIFY serializes commits), a poll
  * once subscribed (a commit may have landed before LISTEN took effect), a slow periodic poll as a

@@ -112,14 +112,19 @@ public final class Outbox {
       sql = INSERT_MANY;
       args = Tuple.of(stores, types, invoices, payloads, times);
     }
+    boolean inTransaction = tx instanceof SqlConnection conn && conn.transaction() != null;
     Future<Void> written = tx.preparedQuery(sql).execute(args).map(rs -> {
       if (rs.rowCount() != n) {
         throw new IllegalStateException(n + " events to write, " + rs.rowCount() + " written");
       }
+      if (!inTransaction) {
+        wakeAll(); // autocommit: committed now
+      }
       return null;
     });
-    // armed as the insert is sent: a numbering sent behind it in this transaction covers it
-    wakeAfterCommit(tx);
+    if (inTransaction) {
+      wakeAfterCommit(tx); // armed as the insert is sent: a numbering sent behind it covers it
+    }
     return written;
   }
 
