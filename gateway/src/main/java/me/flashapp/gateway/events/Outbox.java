@@ -112,7 +112,7 @@ public final class Outbox {
       sql = INSERT_MANY;
       args = Tuple.of(stores, types, invoices, payloads, times);
     }
-    boolean inTransaction = tx instanceof SqlConnection conn && conn.transaction() != null;
+    boolean inTransaction = transactionOf(tx) != null;
     Future<Void> written = tx.preparedQuery(sql).execute(args).map(rs -> {
       if (rs.rowCount() != n) {
         throw new IllegalStateException(n + " events to write, " + rs.rowCount() + " written");
@@ -135,7 +135,7 @@ public final class Outbox {
    * inserts sent before it (called later, once the insert answered, it only stays armed).
    */
   public static void wakeAfterCommit(SqlClient tx) {
-    Transaction t = tx instanceof SqlConnection conn ? conn.transaction() : null;
+    Transaction t = transactionOf(tx);
     if (t == null) {
       wakeAll();
     } else if (WAKE_ON_COMMIT.put(t, Boolean.TRUE) == null) {
@@ -145,6 +145,11 @@ public final class Outbox {
         }
       });
     }
+  }
+
+  /** The transaction {@code tx} runs in; null outside one (autocommit). */
+  private static Transaction transactionOf(SqlClient tx) {
+    return tx instanceof SqlConnection conn ? conn.transaction() : null;
   }
 
   /**
