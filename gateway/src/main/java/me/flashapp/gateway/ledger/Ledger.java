@@ -54,16 +54,31 @@ public final class Ledger {
   static final String MOVE = "UPDATE ledger_accounts SET balance = balance + $2"
       + " WHERE account = $1 AND (may_go_negative OR balance + $2 >= 0)";
   /**
-   * Applies an account's unapplied lines to its balance. The rows deleted here are locked until
-   * commit: a concurrent fold of the same lines waits, then finds them gone, so each is applied
-   * once. No row, no update.
+   * Applies an account's unapplied lines to its balance (a debit of a store folds first). The
+   * account's row is locked before any of its unapplied rows: the scalar subquery is evaluated
+   * before the DELETE scans. Whoever deletes an account's unapplied rows holds that account's row
+   * lock, so no two transactions ever hold some of one account's unapplied rows each and wait for
+   * the others' (a deadlock: the order in which two DELETEs meet rows is their plans', not a rule).
+   * A concurrent fold of the same account waits for the row lock, then finds the lines it saw
+   * gone and applies each once. No row, no update.
    */
-  static final String FOLD = "WITH folded AS (DELETE FROM ledger_unapplied WHERE account = $1 RETURNING amount_sats)"
+  static final String FOLD = "WITH locked AS MATERIALIZED (SELECT account FROM ledger_accounts WHERE account = $1 FOR NO KEY UPDATE),"
+      + " folded AS (DELETE FROM ledger_unapplied WHERE account = (SELECT account FROM locked) RETURNING amount_sats)"
       + " UPDATE ledger_accounts SET balance = balance + f.total"
       + " FROM (SELECT SUM(amount_sats) AS total FROM folded) f WHERE account = $1 AND f.total IS NOT NULL";
-  /** {@link #FOLD} for up to $1 unapplied lines of any accounts; answers how many it folded. */
-  static final String FOLD_SOME = "WITH folded AS (DELETE FROM ledger_unapplied WHERE (account, journal_id) IN"
-      + " (SELECT account, journal_id FROM ledger_unapplied LIMIT $1) RETURNING account, amount_sats),"
+  /**
+   * {@link #FOLD} for up to $1 unapplied lines of the accounts among the first $1 lines, answers
+   * how many it folded. It never waits: an account whose row another transaction holds (a store
+   * debit in flight, another fold) is skipped ({@code SKIP LOCKED}) and left to the next pass, and
+   * only the lines of accounts it locked are deleted, which nobody else may then touch. A
+   * background pass can therefore neither deadlock with a payment nor delay one by more than its
+   * own statement.
+   */
+  static final String FOLD_SOME = "WITH locked AS MATERIALIZED (SELECT a.account FROM ledger_accounts a"
+      + " WHERE a.account IN (SELECT account FROM ledger_unapplied LIMIT $1) FOR NO KEY UPDATE SKIP LOCKED),"
+      + " folded AS (DELETE FROM ledger_unapplied WHERE (account, journal_id) IN"
+      + " (SELECT u.account, u.journal_id FROM ledger_unapplied u JOIN locked l ON l.account = u.account LIMIT $1)"
+      + " RETURNING account, amount_sats),"
       + " applied AS (UPDATE ledger_accounts a SET balance = a.balance + f.total"
       + " FROM (SELECT account, SUM(amount_sats) AS total FROM folded GROUP BY account) f WHERE a.account = f.account)"
       + " SELECT COUNT(*) FROM folded";
@@ -179,8 +194,9 @@ public final class Ledger {
 
   /**
    * Folds up to {@code limit} unapplied lines into their accounts' balances, in its own
-   * transaction; answers how many it folded (fewer than {@code limit}: none are left, as of its
-   * snapshot). Safe beside debits that fold and beside other nodes doing the same.
+   * transaction; answers how many it folded (fewer than {@code limit}: none are left but those
+   * of accounts held by other transactions, as of its snapshot). Never waits for a lock, so it is
+   * safe beside debits that fold and beside other nodes doing the same.
    */
   public static Future<Integer> foldUnapplied(Pool pool, int limit) {
     return Transactions.run(pool, tx -> tx.preparedQuery(FOLD_SOME).execute(Tuple.of(limit)))
