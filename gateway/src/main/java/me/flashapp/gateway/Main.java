@@ -1,5 +1,8 @@
 package me.flashapp.gateway;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import me.flashapp.gateway.config.ConfigException;
 import me.flashapp.gateway.config.ConfigLoader;
@@ -33,6 +36,10 @@ public final class Main {
       System.exit(1);
       return;
     }
+    // Which collector runs is the first question about a latency tail (docs/benchmarks.md).
+    List<String> collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(GarbageCollectorMXBean::getName).toList();
+    LOG.info("garbage collector: {}", String.join(", ", collectors));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         gateway.stop().toCompletionStage().toCompletableFuture()

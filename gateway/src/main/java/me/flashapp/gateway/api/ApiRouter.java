@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.function.Consumer;
 
 /** Binds every HTTP route to its handler. One router per HTTP verticle instance; handlers are shared. */
@@ -40,7 +39,7 @@ public final class ApiRouter {
 
     router.get("/api/v1/health").handler(h.health()::handle);
     if (h.metrics() != null) {
-      router.get("/metrics").handler(PrometheusScrapingHandler.create(h.metrics()));
+      router.get("/metrics").handler(new MetricsScrape(h.metrics()));
     }
 
     router.route("/api/v1/*").handler(h.auth()::handle);
