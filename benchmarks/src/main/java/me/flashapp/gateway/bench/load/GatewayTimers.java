@@ -40,8 +40,18 @@ final class GatewayTimers {
     this.series = series;
   }
 
-  static Future<GatewayTimers> read(GatewayApi api) {
-    return api.send(HttpMethod.GET, "/metrics", null, READ_TIMEOUT_MILLIS).map(b -> parse(b.toString()));
+  /**
+   * The exposition as text. It is parsed later, off the event loops ({@link #window}): parsing it
+   * there as the window opened held up the frames and answers of that loop for as long as its
+   * first, interpreted run took, and the first second's latencies showed it.
+   */
+  static Future<String> read(GatewayApi api) {
+    return api.send(HttpMethod.GET, "/metrics", null, READ_TIMEOUT_MILLIS).map(Object::toString);
+  }
+
+  /** The timers over the window between two expositions (see {@link #since}). */
+  static JsonObject window(String atStart, String atEnd) {
+    return parse(atEnd).since(parse(atStart));
   }
 
   static GatewayTimers parse(String exposition) {
