@@ -41,9 +41,9 @@ final class GatewayTimers {
   }
 
   /**
-   * The exposition as text. It is parsed later, off the event loops ({@link #window}): parsing it
-   * there as the window opened held up the frames and answers of that loop for as long as its
-   * first, interpreted run took, and the first second's latencies showed it.
+   * The exposition as text. It is parsed later, off the event loops ({@link #window}): parsed on
+   * one as the window opens, its first (interpreted) run would hold up the frames and answers that
+   * loop measures in the window's first second.
    */
   static Future<String> read(GatewayApi api) {
     return api.send(HttpMethod.GET, "/metrics", null, READ_TIMEOUT_MILLIS).map(Object::toString);
