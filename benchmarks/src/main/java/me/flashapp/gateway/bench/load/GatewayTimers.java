@@ -41,17 +41,20 @@ final class GatewayTimers {
   }
 
   /**
-   * The exposition as text. It is parsed later, off the event loops ({@link #window}): parsed on
-   * one as the window opens, its first (interpreted) run would hold up the frames and answers that
-   * loop measures in the window's first second.
+   * The exposition as text. It is parsed later, off the event loops ({@link Expositions#window}):
+   * parsed on one as the window opens, its first (interpreted) run would hold up the frames and
+   * answers that loop measures in the window's first second.
    */
   static Future<String> read(GatewayApi api) {
     return api.send(HttpMethod.GET, "/metrics", null, READ_TIMEOUT_MILLIS).map(Object::toString);
   }
 
-  /** The timers over the window between two expositions (see {@link #since}). */
-  static JsonObject window(String atStart, String atEnd) {
-    return parse(atEnd).since(parse(atStart));
+  /** The expositions read as the window opened and as it closed, as text. */
+  record Expositions(String atStart, String atEnd) {
+    /** The timers over the window between them (see {@link #since}). */
+    JsonObject window() {
+      return parse(atEnd).since(parse(atStart));
+    }
   }
 
   static GatewayTimers parse(String exposition) {

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
@@ -128,9 +129,8 @@ public final class LoadGenerator implements AutoCloseable {
     if (t != null) {
       t.measuring(false);
     }
-    Future<JsonObject> gatewayTimers = GatewayTimers.read(api)
-        .compose(after -> atWindowStart.future().map(before -> new JsonObject().put("before", before).put("after", after)))
-        .otherwise(err -> new JsonObject().put("error", "could not read /metrics: " + err.getMessage()));
+    Future<GatewayTimers.Expositions> gatewayTimers = GatewayTimers.read(api)
+        .compose(after -> atWindowStart.future().map(before -> new GatewayTimers.Expositions(before, after)));
     await(Future.join(schedules));
     long drainEnd = System.nanoTime() + o.drainSeconds() * SECOND;
     Payments p = payments;
@@ -155,9 +155,11 @@ public final class LoadGenerator implements AutoCloseable {
     JsonObject timers;
     try {
       // The read has its own timeout; this bounds the report's wait even if that never fires.
-      JsonObject read = gatewayTimers.toCompletionStage().toCompletableFuture()
-          .get(2 * GatewayTimers.READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-      timers = read.containsKey("error") ? read : GatewayTimers.window(read.getString("before"), read.getString("after"));
+      timers = gatewayTimers.toCompletionStage().toCompletableFuture()
+          .get(2 * GatewayTimers.READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).window();
+    } catch (ExecutionException | RuntimeException e) { // not read, or not parsed
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      timers = new JsonObject().put("error", "could not read /metrics: " + cause.getMessage());
     } catch (TimeoutException e) {
       timers = new JsonObject().put("error", "no answer from /metrics within " + 2 * GatewayTimers.READ_TIMEOUT_MILLIS
           + " ms");

@@ -42,7 +42,7 @@ class GatewayTimersTest {
   @Test
   void aTimerFirstSeenInTheWindowCountsFromZero() {
     // (the texts as read, parsed together at the end of the run)
-    JsonObject window = GatewayTimers.window("", exposition(10, 10, 10, 10, 10));
+    JsonObject window = new GatewayTimers.Expositions("", exposition(10, 10, 10, 10, 10)).window();
     assertThat(window.getJsonObject("gateway_pos_push_seconds").getLong("count")).isEqualTo(7);
     assertThat(window.getJsonObject("gateway_pos_push_seconds").getDouble("p99")).isEqualTo(2.0);
     assertThat(window.getJsonObject("gateway_card_tap_seconds{status=\"settled\"}").getDouble("p50")).isEqualTo(2.0);
