@@ -42,7 +42,7 @@ public final class DevLightningHandler {
       case CANCELED -> throw ApiException.badRequest("lightning-invoice-canceled",
           "The invoice was cancelled on the node and cannot be paid");
       default -> Reply.ok(new JsonObject().put("paymentHash", hash)
-          .put("status", result == LndSimulator.PayResult.SETTLED ? "Settled" : "AlreadySettled")).send(ctx);
+          .put("status", result.status())).send(ctx);
     }
   }
 }

@@ -166,7 +166,14 @@ public final class LndSimulator implements AutoCloseable {
   }
 
   /** The result of paying one of this node's invoices from outside. */
-  public enum PayResult { SETTLED, ALREADY_SETTLED, CANCELED, UNKNOWN_INVOICE }
+  public enum PayResult {
+    SETTLED, ALREADY_SETTLED, CANCELED, UNKNOWN_INVOICE;
+
+    /** The {@code status} a payer's answer gives for a paid invoice: Settled or AlreadySettled. */
+    public String status() {
+      return this == SETTLED ? "Settled" : "AlreadySettled";
+    }
+  }
 
   /** Pays an invoice of this node as a payer would (tests): settles it with its own amount. */
   public PayResult pay(String paymentRequest) {
@@ -224,6 +231,11 @@ public final class LndSimulator implements AutoCloseable {
   /** How many invoices AddInvoice has made, for assertions. */
   public synchronized int invoiceCount() {
     return invoices.size();
+  }
+
+  /** How many invoices have been settled (the settle index), for assertions. */
+  public synchronized long settledCount() {
+    return settleIndex;
   }
 
   /** Ends every SubscribeInvoices stream with UNAVAILABLE, as a dropped connection would. */

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import me.flashapp.gateway.bitcoin.Network;
 import me.flashapp.gateway.config.GatewayConfig;
 import me.flashapp.gateway.devnet.LndSimulator;
 import me.flashapp.gateway.events.EventDispatcher;
@@ -74,7 +75,8 @@ public final class Lightning {
     LndClient internal = new LndClient(vertx, internalEndpoint);
     int atOnce = LightningListener.transactionsAtOnce(config.databasePoolSize());
     nodes = new LndNodes(vertx, internal, client -> listen(pool, settlement, clock, client, atOnce));
-    methods.register(new LightningPaymentHandler(vertx, nodes, clock, config.devnetLightning()));
+    methods.register(new LightningPaymentHandler(vertx, nodes, clock,
+        config.network() == Network.REGTEST));
     payouts = new Payouts(pool, internal, clock, config.lndPayoutMaxFeePpm(), config.lndPayoutTimeoutSeconds());
     return listen(pool, settlement, clock, internal, atOnce)
         .compose(v -> pool.query(STORE_NODES).execute())

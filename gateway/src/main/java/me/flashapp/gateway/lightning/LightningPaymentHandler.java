@@ -36,13 +36,18 @@ public final class LightningPaymentHandler implements PaymentMethodHandler {
   private final Vertx vertx;
   private final LndNodes nodes;
   private final Clock clock;
-  private final boolean devnet;
+  private final boolean devMode;
 
-  public LightningPaymentHandler(Vertx vertx, LndNodes nodes, Clock clock, boolean devnet) {
+  /**
+   * {@code devMode} (regtest): a new store of a gateway whose chain or node is simulated gets
+   * BTC-LN = Internal Node, whether that node is the in-process simulator or one of its own
+   * (a real regtest LND, or {@code devnet.DevnetLnd} in a load run).
+   */
+  public LightningPaymentHandler(Vertx vertx, LndNodes nodes, Clock clock, boolean devMode) {
     this.vertx = vertx;
     this.nodes = nodes;
     this.clock = clock;
-    this.devnet = devnet;
+    this.devMode = devMode;
   }
 
   @Override
@@ -93,7 +98,7 @@ public final class LightningPaymentHandler implements PaymentMethodHandler {
 
   @Override
   public Future<JsonObject> devDefaultConfig(SqlConnection tx, Store store) {
-    return Future.succeededFuture(devnet ? new JsonObject().put("connectionString", LndConnectionString.INTERNAL_NODE)
+    return Future.succeededFuture(devMode ? new JsonObject().put("connectionString", LndConnectionString.INTERNAL_NODE)
         : null);
   }
 

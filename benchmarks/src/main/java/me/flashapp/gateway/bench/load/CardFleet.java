@@ -58,8 +58,7 @@ final class CardFleet {
       return api.post(cardsPath + "/" + sim.id + "/topups", topup)
           .compose(inv -> api.getArray("/api/v1/stores/" + storeId + "/invoices/" + inv.getString("id")
               + "/payment-methods"))
-          .compose(methods -> api.post("/api/v1/dev/lightning/pay", new JsonObject()
-              .put("paymentRequest", Payments.method(methods, "BTC-LN").getString("destination"))))
+          .compose(methods -> api.payLightning(Payments.method(methods, "BTC-LN").getString("destination")))
           .map(paid -> sim);
     });
   }

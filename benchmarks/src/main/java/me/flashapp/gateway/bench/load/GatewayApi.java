@@ -22,8 +22,18 @@ final class GatewayApi {
   private final String authorization;
   final String host;
   final int port;
+  /** Where BOLT11s are paid: this gateway's dev endpoint, or a {@code DevnetLnd} process's payer. */
+  private final GatewayApi lightningPayer;
 
   GatewayApi(Vertx vertx, String url, String key, int connections) {
+    this(vertx, url, key, connections, null);
+  }
+
+  /**
+   * As {@link #GatewayApi(Vertx, String, String, int)}, paying Lightning invoices through
+   * {@code POST <lightningPayerUrl>/api/v1/dev/lightning/pay} (null: the gateway's own).
+   */
+  GatewayApi(Vertx vertx, String url, String key, int connections, String lightningPayerUrl) {
     URI base = URI.create(url);
     this.host = base.getHost();
     this.port = base.getPort() < 0 ? 80 : base.getPort();
@@ -32,6 +42,8 @@ final class GatewayApi {
     // and that queueing belongs in the latencies.
     this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    this.lightningPayer = lightningPayerUrl == null ? this
+        : new GatewayApi(vertx, lightningPayerUrl, key, connections, null);
   }
 
   /**
@@ -66,6 +78,11 @@ final class GatewayApi {
     return send(HttpMethod.POST, path, body.toBuffer()).map(JsonObject::new);
   }
 
+  /** Pays a BOLT11 of the devnet node as an outside payer would: {@code {paymentHash, status}}. */
+  Future<JsonObject> payLightning(String paymentRequest) {
+    return lightningPayer.post("/api/v1/dev/lightning/pay", new JsonObject().put("paymentRequest", paymentRequest));
+  }
+
   Future<JsonObject> put(String path, JsonObject body) {
     return send(HttpMethod.PUT, path, body.toBuffer()).map(JsonObject::new);
   }
@@ -75,7 +92,7 @@ final class GatewayApi {
   }
 
   Future<Void> close() {
-    return http.close();
+    return lightningPayer == this ? http.close() : Future.join(http.close(), lightningPayer.close()).mapEmpty();
   }
 
   /** A short, stable error message for the report (ids stripped so equal failures group). */

@@ -30,7 +30,7 @@ public final class LoadGenerator implements AutoCloseable {
 
   LoadGenerator(LoadOptions o) {
     this.o = o;
-    this.api = new GatewayApi(vertx, o.url(), o.key(), o.connections());
+    this.api = new GatewayApi(vertx, o.url(), o.key(), o.connections(), o.lightningPayer());
   }
 
   public static void main(String[] args) throws Exception {

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 record LoadOptions(String url, String key, String store, double rate, int terminals, double connectRate,
                    double payments, Payments.Kind paymentKind, int durationSeconds, int warmupSeconds,
                    int drainSeconds, int connections, Path out, boolean smoke, boolean ceiling, String database,
-                   boolean noMethods, double warmupRate, int stores, boolean prepareFirst) {
+                   boolean noMethods, double warmupRate, int stores, boolean prepareFirst,
+                   String lightningPayer) {
 
   static final String USAGE = """
       Flash Gateway load generator: drives a running gateway open-loop (constant arrival rates,
@@ -65,6 +66,11 @@ record LoadOptions(String url, String key, String store, double rate, int termin
         --drain S            after the schedule, seconds to wait for in-flight requests and settlement
                              events; what is still missing then is an error  (default 30)
         --connections N      HTTP connections                           (default 64)
+        --lightning-payer URL  where BOLT11s are paid (POST /api/v1/dev/lightning/pay): the
+                             gateway's dev endpoint, or a devnet LND in its own process
+                             (me.flashapp.gateway.devnet.DevnetLnd, e.g. http://127.0.0.1:10080)
+                             that the gateway is connected to with GATEWAY_LND_*, so the gateway's
+                             JVM holds the gateway alone                 (default: --url)
         --out DIR            where results are written                  (default ./load-results)
         --smoke              a few seconds at low rates (CI: keeps the jar and the generator from
                              rotting): rate <= 50, payments <= 10, terminals <= 10, 1 s warmup, 3 s
@@ -112,6 +118,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
     String methods = "default";
     int stores = 1;
     boolean prepareFirst = false;
+    String lightningPayer = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -142,6 +149,7 @@ record LoadOptions(String url, String key, String store, double rate, int termin
           case "--database" -> database = args[++i];
           case "--methods" -> methods = args[++i];
           case "--stores" -> stores = Integer.parseInt(args[++i]);
+          case "--lightning-payer" -> lightningPayer = httpUrl(a, args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
         }
       } catch (NumberFormatException e) {
@@ -195,6 +203,19 @@ record LoadOptions(String url, String key, String store, double rate, int termin
       throw new IllegalArgumentException("--methods applies to the store the generator creates, not to --store");
     }
     return new LoadOptions(url, key, store, rate, terminals, connectRate, payments, kind, duration, warmup, drain,
-        connections, out, smoke, ceiling, database, noMethods, warmupRate, stores, prepareFirst);
+        connections, out, smoke, ceiling, database, noMethods, warmupRate, stores, prepareFirst, lightningPayer);
+  }
+
+  private static String httpUrl(String option, String value) {
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + " needs an http://host:port URL, got " + value);
+    }
+    if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException(option + " needs an http://host:port URL, got " + value);
+    }
+    return value;
   }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Payments injected through the devnet simulators at a constant rate. Each payment has an intended
  * injection time; {@link #LEAD_NANOS} before it the generator prepares an invoice to pay (create
  * it, read its payment methods: operation {@code payment-prepare}), then at the injection time it
- * pays through {@code POST /api/v1/dev/lightning/pay} (its BOLT11) or {@code POST /api/v1/dev/chain/send}
+ * pays through {@code POST /api/v1/dev/lightning/pay} (its BOLT11, on the gateway or on
+ * {@code --lightning-payer}) or {@code POST /api/v1/dev/chain/send}
  * (its address, the amount due): operation {@code payment-inject}, latency from the intended
  * injection time to the answer. If preparing takes longer than the lead, the payment goes out late
  * but its latencies still start at the intended time. On-chain, a block is mined every second
@@ -198,10 +199,11 @@ final class Payments {
 
   private Future<Void> inject(String invoiceId, JsonObject method, long injectAt, boolean chain, boolean measured) {
     settlements.expect(invoiceId, injectAt, chain, measured);
-    JsonObject body = chain
-        ? new JsonObject().put("address", method.getString("destination")).put("amount", method.getString("due"))
-        : new JsonObject().put("paymentRequest", method.getString("destination"));
-    return api.post(chain ? "/api/v1/dev/chain/send" : "/api/v1/dev/lightning/pay", body).transform(ar -> {
+    Future<JsonObject> paid = chain
+        ? api.post("/api/v1/dev/chain/send", new JsonObject().put("address", method.getString("destination"))
+            .put("amount", method.getString("due")))
+        : api.payLightning(method.getString("destination"));
+    return paid.transform(ar -> {
       if (ar.succeeded()) {
         if (measured) {
           inject.success(injectAt);

@@ -37,7 +37,7 @@ final class Report {
     extra.forEach(e -> operations.getJsonObject(e.getKey(), new JsonObject()).mergeIn((JsonObject) e.getValue()));
     JsonObject summary = new JsonObject()
         .put("finishedAt", Instant.now().toString())
-        .put("url", o.url())
+        .put("url", o.url()).put("lightningPayer", o.lightningPayer() != null ? o.lightningPayer() : o.url())
         .put("store", stores.get(0))
         .put("stores", stores.size())
         .put("durationSeconds", o.durationSeconds())

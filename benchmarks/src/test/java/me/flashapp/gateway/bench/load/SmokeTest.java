@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import me.flashapp.gateway.Gateway;
 import me.flashapp.gateway.config.GatewayConfig;
+import me.flashapp.gateway.devnet.DevnetLnd;
+import me.flashapp.gateway.lightning.Bolt11Network;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,9 +54,13 @@ class SmokeTest {
 
   /** Runs the generator with {@code args} (plus url, key, out); returns the summary, asserting no error. */
   private static JsonObject runGenerator(Path out, String... args) throws Exception {
+    return runGeneratorAt("http://localhost:" + gw.httpPort(), out, args);
+  }
+
+  /** As {@link #runGenerator(Path, String...)} against the gateway at {@code url}. */
+  private static JsonObject runGeneratorAt(String url, Path out, String... args) throws Exception {
     String[] all = new String[args.length + 6];
-    System.arraycopy(new String[] {"--url", "http://localhost:" + gw.httpPort(), "--key", KEY, "--out", out.toString()},
-        0, all, 0, 6);
+    System.arraycopy(new String[] {"--url", url, "--key", KEY, "--out", out.toString()}, 0, all, 0, 6);
     System.arraycopy(args, 0, all, 6, args.length);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     int failures;
@@ -180,6 +186,34 @@ class SmokeTest {
       assertThat(await(api.getArray(store + "/invoices/" + invoice + "/payment-methods"))).isEmpty();
     } finally {
       await(api.close());
+    }
+  }
+
+  @Test
+  void lightningPaymentsCanGoThroughADevnetLndInItsOwnProcess() throws Exception {
+    // as the load runs do it: the node apart, the gateway connected to it as to a real LND
+    try (DevnetLnd lnd = DevnetLnd.start(Files.createTempDirectory("smoke-lnd"), Bolt11Network.REGTEST, 0, 0)) {
+      Gateway beside = Gateway.start(Vertx.vertx(), true, GatewayConfig.from(Map.of("httpPort", "0",
+              "dataDir", Files.createTempDirectory("smoke-gateway-beside").toString(), "bootstrapApiKey", KEY,
+              "httpInstances", "1", "lndGrpcUrl", lnd.node().grpcUrl(),
+              "lndMacaroonPath", lnd.node().macaroonPath().toString(),
+              "lndTlsCertPath", lnd.node().certPath().toString())), Clock.systemUTC(), null)
+          .toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
+      try {
+        Path out = Files.createTempDirectory("smoke-load");
+        JsonObject summary = runGeneratorAt("http://localhost:" + beside.httpPort(), out, "--smoke", "--rate", "0",
+            "--terminals", "1", "--payments", "8", "--payment-kind", "ln", "--prepare-first",
+            "--lightning-payer", lnd.payerUrl());
+        assertThat(summary.getString("lightningPayer")).isEqualTo(lnd.payerUrl());
+        JsonObject ops = summary.getJsonObject("operations");
+        assertThat(ops.getJsonObject("payment-inject").getLong("ok")).isEqualTo(24L);
+        assertThat(ops.getJsonObject("settlement").getLong("ok")).isEqualTo(24L);
+        // every invoice's BOLT11 came from the node apart, and it settled the 8 x 4 s the schedule paid
+        assertThat(lnd.node().invoiceCount()).isEqualTo(8 * 4 + 10);
+        assertThat(lnd.node().settledCount()).isEqualTo(8 * 4);
+      } finally {
+        beside.stop().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+      }
     }
   }
 
