@@ -8,8 +8,10 @@
 # gateway once on DIR (embedded PostgreSQL), writes PRIME_WAL_MB (default 400) MB of WAL into a
 # throwaway table, and stops it: the clean shutdown's checkpoint recycles those segments, so DIR
 # then starts like a database in its steady state. The gateway's own tables are left empty. A run
-# that writes more WAL than that (invoice creation at thousands per second for minutes) needs more:
-# PRIME_WAL_MB=1500 for 2,500 invoices/s over three minutes.
+# that writes more WAL than that needs more: PRIME_WAL_MB=1500 for 2,500 invoices/s over three
+# minutes, and for 500 Lightning settlements/s with --prepare-first (about 650 MB of WAL from the
+# preparation to the end of the window: on 400 MB the window's last 25 s had a 60-75 ms commit
+# stall each time the next segment was created, every 4.4 s; fourteenth session).
 #
 # Usage: benchmarks/prime-data-dir.sh DIR [GATEWAY_JAR]
 # Then copy DIR for each run (cp -a DIR RUN_DIR) and start the gateway with GATEWAY_DATA_DIR=RUN_DIR.
