@@ -70,28 +70,32 @@ class LightningGroupCommitTest {
   }
 
   /**
-   * Pays two invoices whose rows the test holds locked (both of the listener's transactions then
-   * wait on them), pays {@code queued} (they must wait for a transaction), then lets go.
+   * Pays as many invoices as the listener keeps transactions open, their rows held locked by the
+   * test (each of those transactions then waits on one), pays {@code queued} (they must wait for a
+   * transaction), then lets go.
    */
-  static void payBehindTwoBlockedTransactions(List<JsonObject> queued) {
-    JsonObject a = invoice(300);
-    JsonObject b = invoice(301);
+  static void payBehindBlockedTransactions(List<JsonObject> queued) {
+    int open = LightningListener.MAX_TRANSACTIONS_AT_ONCE;
+    List<JsonObject> blockers = new ArrayList<>();
+    for (int i = 0; i < open; i++) {
+      blockers.add(invoice(300 + i));
+    }
+    List<String> blockerIds = blockers.stream().map(b -> b.getString("id")).toList();
     SqlConnection holder = TestGateway.await(gw.gateway().database().pool().getConnection());
     try {
       TestGateway.await(holder.query("BEGIN").execute());
-      TestGateway.await(holder.query("SELECT id FROM invoices WHERE id IN ('" + a.getString("id") + "', '"
-          + b.getString("id") + "') FOR UPDATE").execute());
-      pay(a);
-      pay(b);
-      Eventually.until("both transactions open", () -> listener().getInteger("applying") == 2);
+      TestGateway.await(holder.preparedQuery("SELECT id FROM invoices WHERE id = ANY($1) FOR UPDATE")
+          .execute(io.vertx.sqlclient.Tuple.of(blockerIds.toArray(new String[0]))));
+      blockers.forEach(LightningGroupCommitTest::pay);
+      Eventually.until("every transaction open", () -> listener().getInteger("applying") == open);
       queued.forEach(LightningGroupCommitTest::pay);
       Eventually.until("the rest queued", () -> listener().getInteger("queued") == queued.size());
-      assertThat(listener().getInteger("applying")).isEqualTo(2);
+      assertThat(listener().getInteger("applying")).isEqualTo(open);
     } finally {
       TestGateway.await(holder.query("ROLLBACK").execute());
       holder.close();
     }
-    Eventually.until("a and b settled", () -> writers(List.of(a.getString("id"), b.getString("id"))).size() == 2);
+    Eventually.until("the blockers settled", () -> writers(blockerIds).size() == open);
   }
 
   @Test
@@ -100,7 +104,7 @@ class LightningGroupCommitTest {
     for (int i = 0; i < 10; i++) {
       queued.add(invoice(1000 + i));
     }
-    payBehindTwoBlockedTransactions(queued);
+    payBehindBlockedTransactions(queued);
     List<String> ids = queued.stream().map(i -> i.getString("id")).toList();
     Eventually.until("all ten recorded", () -> writers(ids).size() == 10);
     assertThat(Set.copyOf(writers(ids))).hasSize(1); // one transaction wrote them all
@@ -133,7 +137,7 @@ class LightningGroupCommitTest {
       for (int i = 0; i < 4; i++) {
         queued.add(invoiceOf(shop, 2000 + i));
       }
-      payBehindTwoBlockedTransactions(queued);
+      payBehindBlockedTransactions(queued);
       List<String> ids = queued.stream().map(i -> i.getString("id")).toList();
       Eventually.until("all four recorded", () -> writers(ids).size() == 4);
       String writer = writers(ids).get(0);
@@ -171,7 +175,7 @@ class LightningGroupCommitTest {
     // y's LND invoice now pays x, as a second payment request of the same invoice would
     gw.sql("UPDATE lightning_invoices SET invoice_id = $1 WHERE payment_hash = $2", x.getString("id"),
         y.getString("paymentHash"));
-    payBehindTwoBlockedTransactions(List.of(x, y, z));
+    payBehindBlockedTransactions(List.of(x, y, z));
     Eventually.until("x paid twice, z once",
         () -> writers(List.of(x.getString("id"))).size() == 2 && writers(List.of(z.getString("id"))).size() == 1);
     Set<String> txs = writers(List.of(x.getString("id"), z.getString("id"))).stream().collect(Collectors.toSet());
