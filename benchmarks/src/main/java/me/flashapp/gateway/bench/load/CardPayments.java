@@ -131,12 +131,12 @@ final class CardPayments {
         if (ar.failed()) {
           if (measured) {
             finish(() -> prepare.error(GatewayApi.describe(ar.cause())));
+          } else {
+            prepare.in(false).error(GatewayApi.describe(ar.cause()));
           }
           return;
         }
-        if (measured) {
-          prepare.success(fire);
-        }
+        prepare.in(measured).success(fire);
         String invoiceId = ar.result().getString("id");
         // Rounded up: a tap sent before its intended time would make its latency look better than it was.
         long delayMillis = (tapAt - System.nanoTime() + 999_999) / 1_000_000;
@@ -168,18 +168,20 @@ final class CardPayments {
       if (declined != null && observed) {
         settlements.forget(invoiceId);
       }
-      if (!measured) {
-        return;
-      }
       long now = System.nanoTime();
-      finish(() -> {
+      Runnable record = () -> {
         if (declined == null) {
-          taps.successAt(tapAt, now);
-          sent.successAt(sentAt, now);
+          taps.in(measured).successAt(tapAt, now);
+          sent.in(measured).successAt(sentAt, now);
         } else {
-          taps.error(declined);
+          taps.in(measured).error(declined);
         }
-      });
+      };
+      if (measured) {
+        finish(record);
+      } else {
+        record.run();
+      }
     });
   }
 

@@ -105,6 +105,9 @@ public final class LoadGenerator implements AutoCloseable {
       await(payments.prepareAll(vertx, count, PREPARE_CONCURRENCY));
       out.printf("%d invoices prepared in %.0f s (%d errors)%n", payments.prepare.ok(),
           (System.nanoTime() - began) / 1e9, payments.prepare.errors());
+      // Their figures go to the report; the progress line's per-second counts start from here.
+      payments.prepare.sampleInterval();
+      payments.prepare.okSinceLastCall();
     }
     long start = System.nanoTime();
     long measureFrom = start + o.warmupSeconds() * SECOND;
@@ -259,14 +262,16 @@ public final class LoadGenerator implements AutoCloseable {
         continue;
       }
       next += SECOND;
-      out.println(progressLine(ops, (now - start) / SECOND, now >= measureFrom ? "measuring" : "warmup"));
+      out.println(progressLine(ops, (now - start) / SECOND, now >= measureFrom));
     }
   }
 
-  private static String progressLine(List<OpStats> ops, long second, String phase) {
-    StringBuilder b = new StringBuilder(String.format("%4ds %-9s", second, phase));
+  /** The last second's figures: the warmup's own until the window opens ({@link OpStats#in}). */
+  private static String progressLine(List<OpStats> ops, long second, boolean measuring) {
+    StringBuilder b = new StringBuilder(String.format("%4ds %-9s", second, measuring ? "measuring" : "warmup"));
     long errors = 0;
-    for (OpStats op : ops) {
+    for (OpStats measured : ops) {
+      OpStats op = measured.in(measuring);
       Histogram h = op.sampleInterval();
       b.append(" | ").append(op.name).append(' ').append(op.okSinceLastCall()).append("/s");
       if (op.hasLatency && h.getTotalCount() > 0) {

@@ -15,6 +15,13 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Any thread may record (HdrHistogram {@link Recorder}); one thread, the progress loop, calls
  * {@link #sampleInterval()} to fold the last interval into the run's total.
+ *
+ * <p>The warmup records too, into {@link #in in(false)}: a twin of the same class that the report
+ * never reads. So the warmup runs the very code the measured window runs (the recording, the
+ * progress line's percentiles), the JIT has compiled it by the time the window opens, and the
+ * progress line shows the warmup's own figures while it lasts. (The window's first seconds kept
+ * their higher tail all the same: that is not the generator compiling; docs/benchmarks.md,
+ * fifteenth session.)
  */
 final class OpStats {
   /** Latencies beyond this (in microseconds) are clamped: a minute already means "broken". */
@@ -30,10 +37,25 @@ final class OpStats {
   private final LongAdder errors = new LongAdder();
   private final Map<String, LongAdder> errorSamples = new ConcurrentHashMap<>();
   private long lastOk;
+  /** Where the warmup records ({@code this} for the twin itself). */
+  private final OpStats warmup;
 
   OpStats(String name, boolean hasLatency) {
     this.name = name;
     this.hasLatency = hasLatency;
+    this.warmup = new OpStats(this);
+  }
+
+  /** The warmup's twin of {@code measured}. */
+  private OpStats(OpStats measured) {
+    this.name = measured.name;
+    this.hasLatency = measured.hasLatency;
+    this.warmup = this;
+  }
+
+  /** These figures for an operation of the measured window, the warmup's twin otherwise. */
+  OpStats in(boolean measured) {
+    return measured ? this : warmup;
   }
 
   /** A success whose latency runs from {@code intendedNanos} (System.nanoTime) to now. */

@@ -151,9 +151,7 @@ final class Payments {
       p = ready.poll();
     }
     if (p == null) {
-      if (measured) {
-        inject.error("no prepared invoice left (prepare-first made too few)");
-      }
+      inject.in(measured).error("no prepared invoice left (prepare-first made too few)");
       return;
     }
     if (measured) {
@@ -179,14 +177,10 @@ final class Payments {
                                         boolean measured) {
     return prepare(storeId, chain).transform(ar -> {
       if (ar.failed()) {
-        if (measured) {
-          prepare.error(GatewayApi.describe(ar.cause()));
-        }
+        prepare.in(measured).error(GatewayApi.describe(ar.cause()));
         return Future.succeededFuture();
       }
-      if (measured) {
-        prepare.success(fire);
-      }
+      prepare.in(measured).success(fire);
       String invoiceId = ar.result()[0].getString("id");
       JsonObject method = ar.result()[1];
       long delayMillis = (injectAt - System.nanoTime()) / 1_000_000;
@@ -205,14 +199,10 @@ final class Payments {
         : api.payLightning(method.getString("destination"));
     return paid.transform(ar -> {
       if (ar.succeeded()) {
-        if (measured) {
-          inject.success(injectAt);
-        }
+        inject.in(measured).success(injectAt);
       } else {
         settlements.forget(invoiceId);
-        if (measured) {
-          inject.error(GatewayApi.describe(ar.cause()));
-        }
+        inject.in(measured).error(GatewayApi.describe(ar.cause()));
       }
       return Future.succeededFuture();
     });
@@ -220,13 +210,10 @@ final class Payments {
 
   private void mineOne(long intended, boolean measured) {
     api.post("/api/v1/dev/chain/mine", new JsonObject().put("blocks", 1)).onComplete(ar -> {
-      if (!measured) {
-        return;
-      }
       if (ar.succeeded()) {
-        mine.success(intended);
+        mine.in(measured).success(intended);
       } else {
-        mine.error(GatewayApi.describe(ar.cause()));
+        mine.in(measured).error(GatewayApi.describe(ar.cause()));
       }
     });
   }

@@ -66,14 +66,16 @@ final class Settlements implements Terminals.EventSink {
     }
     // Fan-out counts only the type that settled it first, so a chain payment's later
     // InvoiceSettled is not counted twice per terminal.
-    if (!p.measured || !type.equals(p.firstType)) {
+    if (!type.equals(p.firstType)) {
       return;
     }
     if (first) {
-      settlement.successAt(p.injectAt, receivedNanos);
-      seen.incrementAndGet();
+      settlement.in(p.measured).successAt(p.injectAt, receivedNanos);
+      if (p.measured) {
+        seen.incrementAndGet();
+      }
     }
-    fanout.successAt(p.injectAt, receivedNanos);
+    fanout.in(p.measured).successAt(p.injectAt, receivedNanos);
   }
 
   /** Measured payments injected whose event has not arrived yet. */

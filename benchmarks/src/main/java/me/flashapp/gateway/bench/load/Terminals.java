@@ -158,9 +158,7 @@ final class Terminals {
         events.error(wrong);
       }
       received++;
-      if (measuring) {
-        events.count();
-      }
+      events.in(measuring).count();
       if (frame.eventType() != null) {
         sink.onEvent(frame.eventType(), frame.invoiceId(), now);
       }
