@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -85,7 +86,7 @@ class LightningGroupCommitTest {
     try {
       TestGateway.await(holder.query("BEGIN").execute());
       TestGateway.await(holder.preparedQuery("SELECT id FROM invoices WHERE id = ANY($1) FOR UPDATE")
-          .execute(io.vertx.sqlclient.Tuple.of(blockerIds.toArray(new String[0]))));
+          .execute(Tuple.of(blockerIds.toArray(new String[0]))));
       blockers.forEach(LightningGroupCommitTest::pay);
       Eventually.until("every transaction open", () -> listener().getInteger("applying") == open);
       queued.forEach(LightningGroupCommitTest::pay);

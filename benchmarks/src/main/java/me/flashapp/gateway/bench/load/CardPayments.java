@@ -129,11 +129,7 @@ final class CardPayments {
       JsonObject body = new JsonObject().put("amount", Payments.AMOUNT_SATS).put("currency", "SATS");
       api.post(invoicesPath, body).onComplete(ar -> {
         if (ar.failed()) {
-          if (measured) {
-            finish(() -> prepare.error(GatewayApi.describe(ar.cause())));
-          } else {
-            prepare.in(false).error(GatewayApi.describe(ar.cause()));
-          }
+          record(measured, () -> prepare.in(measured).error(GatewayApi.describe(ar.cause())));
           return;
         }
         prepare.in(measured).success(fire);
@@ -169,20 +165,24 @@ final class CardPayments {
         settlements.forget(invoiceId);
       }
       long now = System.nanoTime();
-      Runnable record = () -> {
+      record(measured, () -> {
         if (declined == null) {
           taps.in(measured).successAt(tapAt, now);
           sent.in(measured).successAt(sentAt, now);
         } else {
           taps.in(measured).error(declined);
         }
-      };
-      if (measured) {
-        finish(record);
-      } else {
-        record.run();
-      }
+      });
     });
+  }
+
+  /** Records a tap's outcome: a measured one through {@link #finish}, a warmup one as it comes. */
+  private void record(boolean measured, Runnable record) {
+    if (measured) {
+      finish(record);
+    } else {
+      record.run();
+    }
   }
 
   /** Records a measured tap's outcome, unless the drain has ended and counted it as unanswered. */

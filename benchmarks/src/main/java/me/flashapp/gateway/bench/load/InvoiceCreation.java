@@ -28,8 +28,10 @@ final class InvoiceCreation {
     this.paths = storeIds.stream().map(id -> "/api/v1/stores/" + id + "/invoices").toList();
   }
 
-  /** Schedules creations at {@code rate}; only those intended in [measureFrom, until) are
-   * counted (the others go to the warmup's figures, {@link OpStats#in}). */
+  /**
+   * Schedules creations at {@code rate}; only those intended in [measureFrom, until) are counted
+   * (the others go to the warmup's figures, {@link OpStats#in}).
+   */
   Future<Void> start(Vertx vertx, double rate, double warmupRate, long from, long measureFrom, long until) {
     return OpenLoop.run(vertx, rate * warmupRate, rate, from, measureFrom, until, intended -> {
       boolean measured = intended >= measureFrom;
